@@ -1,0 +1,181 @@
+"""The catalogue's vocabulary: what we offer, what people want help with, what we screen for."""
+
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+
+class TherapyQuerySet(models.QuerySet):
+    def published(self) -> "TherapyQuerySet":
+        return self.filter(published=True)
+
+
+class Therapy(models.Model):
+    class Kind(models.TextChoices):
+        TALKING = "talking", "Talking therapy"
+        MASSAGE = "massage", "Massage"
+
+    class Pressure(models.TextChoices):
+        GENTLE = "gentle", "Gentle"
+        FIRM = "firm", "Firm"
+        NOT_APPLICABLE = "n/a", "Not applicable"
+
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=120)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    summary = models.TextField(help_text="Two or three short sentences in plain words.")
+    what_to_expect = models.TextField(help_text="What happens in a session, in plain words.")
+    session_minutes_min = models.PositiveSmallIntegerField("shortest session (minutes)")
+    session_minutes_max = models.PositiveSmallIntegerField("longest session (minutes)")
+    in_person = models.BooleanField("offered in person", default=True)
+    online = models.BooleanField("offered online", default=False)
+    group = models.BooleanField("offered in a group", default=False)
+    pressure = models.CharField(
+        max_length=8, choices=Pressure.choices, default=Pressure.NOT_APPLICABLE
+    )
+    goals = models.ManyToManyField(
+        "Goal", blank=True, related_name="therapies", help_text="What this therapy is offered for."
+    )
+    published = models.BooleanField(default=False)
+    reviewed_on = models.DateField("last reviewed")
+    next_review_on = models.DateField("next review due")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(m2m_fields=[goals])
+    objects = TherapyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "therapies"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(session_minutes_min__gt=0)
+                & Q(session_minutes_min__lte=F("session_minutes_max")),
+                name="therapy_session_length_in_order",
+                violation_error_message="The shortest session must be longer than 0 minutes "
+                "and no longer than the longest.",
+            ),
+            models.CheckConstraint(
+                condition=Q(in_person=True) | Q(online=True) | Q(group=True),
+                name="therapy_offered_in_some_format",
+                violation_error_message="Choose at least one way the therapy is offered.",
+            ),
+            models.CheckConstraint(
+                condition=Q(next_review_on__gte=F("reviewed_on")),
+                name="therapy_next_review_after_last",
+                violation_error_message="The next review must be on or after the last review.",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["talking", "massage"]),
+                name="therapy_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(pressure__in=["gentle", "firm", "n/a"]),
+                name="therapy_pressure_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:therapies_therapy_change", args=[self.pk])
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+
+class Goal(models.Model):
+    slug = models.SlugField(max_length=80, unique=True)
+    label = models.CharField(max_length=120, help_text="Plain words, e.g. 'Sleep better'.")
+    description = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order in the questionnaire.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "label"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+
+class ConditionQuerySet(models.QuerySet):
+    def active(self) -> "ConditionQuerySet":
+        return self.filter(active=True)
+
+
+class Condition(models.Model):
+    """A screening fact about the person, asked as one yes/no question."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    question = models.CharField(max_length=200, help_text="A yes/no question in plain words.")
+    help_text = models.TextField(blank=True)
+    is_crisis = models.BooleanField(
+        default=False,
+        help_text="A yes answer stops the questionnaire and shows urgent help instead.",
+    )
+    active = models.BooleanField(default=True, help_text="Asked in the questionnaire.")
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order in the questionnaire.")
+
+    history = HistoricalRecords()
+    objects = ConditionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "slug"]
+        constraints = [
+            # The flow has exactly one crisis question; a second would be ambiguous.
+            models.UniqueConstraint(
+                fields=["is_crisis"],
+                condition=Q(is_crisis=True),
+                name="condition_single_crisis_question",
+                violation_error_message="Only one condition can be the crisis question.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.question
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+
+class CrisisContact(models.Model):
+    class Region(models.TextChoices):
+        GB = "GB", "United Kingdom"
+        US = "US", "United States"
+
+    region = models.CharField(max_length=2, choices=Region.choices)
+    name = models.CharField(max_length=120)
+    phone = models.CharField(max_length=40, blank=True)
+    text = models.CharField("text message", max_length=80, blank=True)
+    url = models.URLField("website", blank=True)
+    when_to_use = models.CharField(max_length=300)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["region", "position", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "name"], name="crisis_contact_unique_name"),
+            models.CheckConstraint(
+                condition=~Q(phone="") | ~Q(text="") | ~Q(url=""),
+                name="crisis_contact_reachable",
+                violation_error_message="Give a phone number, a text number or a website.",
+            ),
+            models.CheckConstraint(
+                condition=Q(region__in=["GB", "US"]), name="crisis_contact_region_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.region})"
+
+    def natural_key(self) -> tuple[str, str]:
+        return (self.region, self.name)
