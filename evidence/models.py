@@ -84,16 +84,17 @@ class Source(models.Model):
             models.CheckConstraint(
                 condition=Q(year__isnull=True) | Q(year__gte=1900, year__lte=2100),
                 name="source_year_plausible",
+                violation_error_code="source_year_plausible",
             ),
             models.CheckConstraint(
                 condition=Q(status__in=["draft", "in-review", "published", "retracted"]),
                 name="source_status_valid",
+                violation_error_code="source_status_valid",
             ),
             models.CheckConstraint(
-                condition=Q(
-                    source_type__in=["meta-analysis", "rct", "observational", "guidance"]
-                ),
+                condition=Q(source_type__in=["meta-analysis", "rct", "observational", "guidance"]),
                 name="source_type_valid",
+                violation_error_code="source_type_valid",
             ),
         ]
 
@@ -161,7 +162,8 @@ class Finding(models.Model):
     )
     goal = models.ForeignKey(Goal, on_delete=models.PROTECT, related_name="findings")
     outcome = models.CharField(
-        max_length=200, help_text="What was measured, in plain words, e.g. 'healthy immune activity'."
+        max_length=200,
+        help_text="What was measured, in plain words, e.g. 'healthy immune activity'.",
     )
     population = models.CharField(max_length=200, help_text="Who was studied, e.g. 'adults'.")
     comparator = models.CharField(
@@ -170,7 +172,9 @@ class Finding(models.Model):
     direction = models.CharField(max_length=16, choices=Direction.choices)
     effect_measure = models.CharField(max_length=20, choices=Measure.choices, blank=True)
     effect_value = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
-    ci_low = models.DecimalField("95% CI low", max_digits=7, decimal_places=2, null=True, blank=True)
+    ci_low = models.DecimalField(
+        "95% CI low", max_digits=7, decimal_places=2, null=True, blank=True
+    )
     ci_high = models.DecimalField(
         "95% CI high", max_digits=7, decimal_places=2, null=True, blank=True
     )
@@ -197,6 +201,7 @@ class Finding(models.Model):
                 condition=(Q(therapy__isnull=False) & Q(therapy_kind=""))
                 | (Q(therapy__isnull=True) & Q(therapy_kind__in=["talking", "massage"])),
                 name="finding_about_one_therapy_or_one_kind",
+                violation_error_code="finding_about_one_therapy_or_one_kind",
                 violation_error_message="Choose either one therapy or one kind of therapy.",
             ),
             models.CheckConstraint(
@@ -204,6 +209,7 @@ class Finding(models.Model):
                 | Q(ci_high__isnull=True)
                 | Q(ci_low__lte=F("ci_high")),
                 name="finding_ci_low_not_above_high",
+                violation_error_code="finding_ci_low_not_above_high",
                 violation_error_message="The low end of the range must not be above the high end.",
             ),
             models.CheckConstraint(
@@ -211,6 +217,7 @@ class Finding(models.Model):
                 | Q(ci_low__isnull=True)
                 | Q(effect_value__gte=F("ci_low")),
                 name="finding_value_not_below_ci",
+                violation_error_code="finding_value_not_below_ci",
                 violation_error_message="The value must not be below the low end of its range.",
             ),
             models.CheckConstraint(
@@ -218,6 +225,7 @@ class Finding(models.Model):
                 | Q(ci_high__isnull=True)
                 | Q(effect_value__lte=F("ci_high")),
                 name="finding_value_not_above_ci",
+                violation_error_code="finding_value_not_above_ci",
                 violation_error_message="The value must not be above the high end of its range.",
             ),
             models.CheckConstraint(
@@ -225,21 +233,25 @@ class Finding(models.Model):
                 condition=(Q(effect_value__isnull=True) | ~Q(effect_measure=""))
                 & (Q(ci_low__isnull=True, ci_high__isnull=True) | Q(effect_value__isnull=False)),
                 name="finding_number_has_measure",
+                violation_error_code="finding_number_has_measure",
                 violation_error_message="A value needs its measure, and a range needs a value.",
             ),
             models.CheckConstraint(
                 condition=Q(ci_low__isnull=True, ci_high__isnull=True)
                 | Q(ci_low__isnull=False, ci_high__isnull=False),
                 name="finding_ci_has_both_ends",
+                violation_error_code="finding_ci_has_both_ends",
                 violation_error_message="Give both ends of the range, or neither.",
             ),
             models.CheckConstraint(
                 condition=Q(direction__in=["benefit", "no-clear-effect", "harm"]),
                 name="finding_direction_valid",
+                violation_error_code="finding_direction_valid",
             ),
             models.CheckConstraint(
                 condition=Q(certainty__in=["high", "moderate", "low", "very-low"]),
                 name="finding_certainty_valid",
+                violation_error_code="finding_certainty_valid",
             ),
         ]
 
@@ -276,11 +288,13 @@ class SafetyRule(models.Model):
             models.UniqueConstraint(
                 fields=["condition", "therapy"],
                 name="safety_rule_one_per_condition_and_therapy",
+                violation_error_code="safety_rule_one_per_condition_and_therapy",
                 violation_error_message="This therapy already has a rule for this condition.",
             ),
             models.CheckConstraint(
                 condition=Q(effect__in=["exclude", "clearance", "caution", "suits"]),
                 name="safety_rule_effect_valid",
+                violation_error_code="safety_rule_effect_valid",
             ),
         ]
 

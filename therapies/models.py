@@ -54,26 +54,31 @@ class Therapy(models.Model):
                 condition=Q(session_minutes_min__gt=0)
                 & Q(session_minutes_min__lte=F("session_minutes_max")),
                 name="therapy_session_length_in_order",
+                violation_error_code="therapy_session_length_in_order",
                 violation_error_message="The shortest session must be longer than 0 minutes "
                 "and no longer than the longest.",
             ),
             models.CheckConstraint(
                 condition=Q(in_person=True) | Q(online=True) | Q(group=True),
                 name="therapy_offered_in_some_format",
+                violation_error_code="therapy_offered_in_some_format",
                 violation_error_message="Choose at least one way the therapy is offered.",
             ),
             models.CheckConstraint(
                 condition=Q(next_review_on__gte=F("reviewed_on")),
                 name="therapy_next_review_after_last",
+                violation_error_code="therapy_next_review_after_last",
                 violation_error_message="The next review must be on or after the last review.",
             ),
             models.CheckConstraint(
                 condition=Q(kind__in=["talking", "massage"]),
                 name="therapy_kind_valid",
+                violation_error_code="therapy_kind_valid",
             ),
             models.CheckConstraint(
                 condition=Q(pressure__in=["gentle", "firm", "n/a"]),
                 name="therapy_pressure_valid",
+                violation_error_code="therapy_pressure_valid",
             ),
         ]
 
@@ -134,6 +139,7 @@ class Condition(models.Model):
                 fields=["is_crisis"],
                 condition=Q(is_crisis=True),
                 name="condition_single_crisis_question",
+                violation_error_code="condition_single_crisis_question",
                 violation_error_message="Only one condition can be the crisis question.",
             ),
         ]
@@ -167,6 +173,7 @@ class CrisisContact(models.Model):
             models.CheckConstraint(
                 condition=~Q(phone="") | ~Q(text="") | ~Q(url=""),
                 name="crisis_contact_reachable",
+                violation_error_code="crisis_contact_reachable",
                 violation_error_message="Give a phone number, a text number or a website.",
             ),
             models.CheckConstraint(

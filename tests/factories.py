@@ -1,0 +1,128 @@
+"""factory-boy factories, one per model."""
+
+import datetime
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from evidence.models import Certainty, Finding, SafetyRule, Source
+from therapies.models import Condition, CrisisContact, Goal, Therapy
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"staff{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    is_staff = True
+    password = factory.django.Password("correct horse battery staple")
+
+    @factory.post_generation
+    def groups(self, create, extracted, **kwargs):
+        if create and extracted:
+            for name in extracted:
+                self.groups.add(Group.objects.get(name=name))
+
+
+class GoalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Goal
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"goal-{n}")
+    label = factory.Sequence(lambda n: f"Feel better {n}")
+    description = "Help with how you feel."
+    position = factory.Sequence(int)
+
+
+class ConditionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Condition
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"condition-{n}")
+    question = factory.Sequence(lambda n: f"Do you have condition {n}?")
+    help_text = "Answer yes if you are not sure."
+    position = factory.Sequence(int)
+
+
+class TherapyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Therapy
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"therapy-{n}")
+    name = factory.Sequence(lambda n: f"Therapy {n}")
+    kind = Therapy.Kind.MASSAGE
+    summary = "A calm, gentle therapy."
+    what_to_expect = "You lie down and the therapist works on your back."
+    session_minutes_min = 30
+    session_minutes_max = 60
+    in_person = True
+    pressure = Therapy.Pressure.GENTLE
+    published = True
+    reviewed_on = datetime.date(2026, 11, 1)
+    next_review_on = datetime.date(2027, 11, 1)
+
+
+class CrisisContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CrisisContact
+
+    region = CrisisContact.Region.GB
+    name = factory.Sequence(lambda n: f"Helpline {n}")
+    phone = "116 123"
+    when_to_use = "Any time you need to talk."
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Source
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"source-{n}")
+    title = factory.Sequence(lambda n: f"A trial of therapy {n}")
+    authors = "Doe J, Roe R"
+    venue = "Journal of Trials"
+    year = 2020
+    url = factory.Sequence(lambda n: f"https://example.org/source/{n}")
+    source_type = Source.Type.RCT
+    studies_count = 1
+    participants_count = 120
+    status = Source.Status.PUBLISHED
+
+
+class FindingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Finding
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"finding-{n}")
+    source = factory.SubFactory(SourceFactory)
+    therapy = factory.SubFactory(TherapyFactory)
+    therapy_kind = ""
+    goal = factory.SubFactory(GoalFactory)
+    outcome = "how well people sleep"
+    population = "adults"
+    comparator = "no treatment"
+    direction = Finding.Direction.BENEFIT
+    effect_measure = Finding.Measure.PERCENT_INCREASE
+    effect_value = Decimal("10.0")
+    ci_low = Decimal("2.0")
+    ci_high = Decimal("18.0")
+    certainty = Certainty.MODERATE
+
+
+class SafetyRuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SafetyRule
+
+    condition = factory.SubFactory(ConditionFactory)
+    therapy = factory.SubFactory(TherapyFactory)
+    effect = SafetyRule.Effect.CAUTION
+    message = "Tell your therapist. They should not press on the area."
+    source = factory.SubFactory(SourceFactory)
