@@ -179,10 +179,16 @@ class Finding(models.Model):
         "95% CI high", max_digits=7, decimal_places=2, null=True, blank=True
     )
     studies_count = models.PositiveIntegerField(
-        "number of studies", null=True, blank=True, help_text="Empty: the source's number."
+        "number of studies",
+        null=True,
+        blank=True,
+        help_text="Only when reported for this finding itself.",
     )
     participants_count = models.PositiveIntegerField(
-        "number of participants", null=True, blank=True, help_text="Empty: the source's number."
+        "number of participants",
+        null=True,
+        blank=True,
+        help_text="Only when reported for this finding itself.",
     )
     certainty = models.CharField(max_length=16, choices=Certainty.choices)
     context = models.TextField(

@@ -517,7 +517,7 @@ class Migration(migrations.Migration):
                     "studies_count",
                     models.PositiveIntegerField(
                         blank=True,
-                        help_text="Empty: the source's number.",
+                        help_text="Only when reported for this finding itself.",
                         null=True,
                         verbose_name="number of studies",
                     ),
@@ -526,7 +526,7 @@ class Migration(migrations.Migration):
                     "participants_count",
                     models.PositiveIntegerField(
                         blank=True,
-                        help_text="Empty: the source's number.",
+                        help_text="Only when reported for this finding itself.",
                         null=True,
                         verbose_name="number of participants",
                     ),
@@ -703,7 +703,7 @@ class Migration(migrations.Migration):
                     "studies_count",
                     models.PositiveIntegerField(
                         blank=True,
-                        help_text="Empty: the source's number.",
+                        help_text="Only when reported for this finding itself.",
                         null=True,
                         verbose_name="number of studies",
                     ),
@@ -712,7 +712,7 @@ class Migration(migrations.Migration):
                     "participants_count",
                     models.PositiveIntegerField(
                         blank=True,
-                        help_text="Empty: the source's number.",
+                        help_text="Only when reported for this finding itself.",
                         null=True,
                         verbose_name="number of participants",
                     ),
