@@ -1,0 +1,338 @@
+"""The engine's rules (DESIGN section 3), on hand-built snapshots: no database needed."""
+
+import ast
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from wellness.recommender import (
+    Answers,
+    CatalogueSnapshot,
+    ConditionFacts,
+    CrisisContactFacts,
+    FindingFacts,
+    GoalFacts,
+    RuleFacts,
+    SourceRef,
+    TherapyFacts,
+    recommend,
+)
+
+SOURCE = SourceRef("trial", "A trial", "https://example.org/trial")
+
+
+def therapy(slug, kind="massage", formats=("in-person",), pressure="gentle", name=None):
+    return TherapyFacts(slug, name or slug.title(), kind, frozenset(formats), pressure)
+
+
+def finding(slug, goal, *, therapy=None, kind=None, direction="benefit", certainty="moderate"):
+    return FindingFacts(
+        slug, therapy, kind, goal, direction, certainty, f"{slug} statement", SOURCE
+    )
+
+
+def rule(therapy, condition, effect, message=None):
+    return RuleFacts(therapy, condition, effect, message or f"{effect} {therapy}", SOURCE)
+
+
+def snapshot(therapies, findings=(), rules=(), goals=("sleep", "pain", "grief", "mood")):
+    by_goal, by_condition = {}, {}
+    for f in findings:
+        by_goal.setdefault(f.goal, []).append(f)
+    for r in rules:
+        by_condition.setdefault(r.condition, []).append(r)
+    return CatalogueSnapshot(
+        version="v1",
+        therapies={t.slug: t for t in therapies},
+        goals={g: GoalFacts(g, g.title(), i) for i, g in enumerate(goals)},
+        conditions={
+            "crisis": ConditionFacts("crisis", "Crisis?", True, 0),
+            "pregnancy": ConditionFacts("pregnancy", "Pregnant?", False, 1),
+            "blood-thinners": ConditionFacts("blood-thinners", "Thinners?", False, 2),
+            "osteoporosis": ConditionFacts("osteoporosis", "Bones?", False, 3),
+        },
+        findings_by_goal={k: tuple(v) for k, v in by_goal.items()},
+        rules_by_condition={k: tuple(v) for k, v in by_condition.items()},
+        crisis_contacts=(CrisisContactFacts("Samaritans", "116 123", "", "", "Any time"),),
+    )
+
+
+def slugs(result):
+    return [r.therapy.slug for r in result.recommendations]
+
+
+CATALOGUE = snapshot(
+    [
+        therapy("swedish"),
+        therapy("deep", pressure="firm"),
+        therapy("prenatal"),
+        therapy("cbt", kind="talking", formats=("in-person", "online"), pressure="n/a"),
+        therapy("supportive", kind="talking", formats=("group",), pressure="n/a"),
+    ],
+    findings=[
+        finding("massage-pain", "pain", kind="massage", certainty="low"),
+        finding("deep-pain", "pain", therapy="deep", certainty="very-low"),
+        finding("talking-sleep", "sleep", kind="talking", certainty="moderate"),
+        finding("cbt-sleep", "sleep", therapy="cbt", certainty="high"),
+        finding("supportive-sleep", "sleep", therapy="supportive", direction="no-clear-effect"),
+        finding(
+            "massage-grief", "grief", kind="massage", direction="no-clear-effect", certainty="low"
+        ),
+    ],
+    rules=[
+        rule("swedish", "pregnancy", "clearance"),
+        rule("deep", "pregnancy", "clearance"),
+        rule("prenatal", "pregnancy", "suits"),
+        rule("deep", "blood-thinners", "exclude", "No firm pressure on blood thinners."),
+        rule("deep", "osteoporosis", "exclude", "Firm pressure can break weak bones."),
+        rule("swedish", "blood-thinners", "caution"),
+        rule("swedish", "osteoporosis", "caution"),
+    ],
+)
+
+
+def test_crisis_stops_the_flow_with_help_and_no_shortlist():
+    result = recommend(
+        answers=Answers(goals=frozenset({"pain"}), conditions=frozenset({"crisis", "pregnancy"})),
+        catalogue=CATALOGUE,
+    )
+
+    assert result.crisis is not None
+    assert result.crisis.contacts[0].phone == "116 123"
+    assert result.recommendations == result.excluded == ()
+    assert result.catalogue_version == "v1"
+
+
+def test_excluded_therapy_is_never_recommended_and_lists_every_reason():
+    result = recommend(
+        answers=Answers(
+            goals=frozenset({"pain"}), conditions=frozenset({"blood-thinners", "osteoporosis"})
+        ),
+        catalogue=CATALOGUE,
+    )
+
+    assert "deep" not in slugs(result)
+    [excluded] = result.excluded
+    assert excluded.therapy.slug == "deep"
+    assert [r.message for r in excluded.reasons] == [
+        "No firm pressure on blood thinners.",
+        "Firm pressure can break weak bones.",
+    ]
+
+
+def test_clearance_comes_before_caution_on_a_card():
+    result = recommend(
+        answers=Answers(
+            goals=frozenset({"pain"}), conditions=frozenset({"osteoporosis", "pregnancy"})
+        ),
+        catalogue=CATALOGUE,
+    )
+
+    swedish = next(r for r in result.recommendations if r.therapy.slug == "swedish")
+    assert [(w.effect, w.condition) for w in swedish.warnings] == [
+        ("clearance", "pregnancy"),
+        ("caution", "osteoporosis"),
+    ]
+
+
+def test_suits_makes_a_candidate_and_lifts_it_to_the_top():
+    result = recommend(
+        answers=Answers(goals=frozenset({"pain"}), conditions=frozenset({"pregnancy"})),
+        catalogue=CATALOGUE,
+    )
+
+    assert slugs(result)[0] == "prenatal"
+    assert result.recommendations[0].suits[0].condition == "pregnancy"
+
+
+def test_score_is_the_best_certainty_per_goal_and_ties_break_on_findings_then_name():
+    result = recommend(answers=Answers(goals=frozenset({"pain"})), catalogue=CATALOGUE)
+
+    # deep: own very-low + massage low, best low (2), 2 findings; the others: low, 1 finding.
+    assert [(r.therapy.slug, r.score, r.supporting_findings) for r in result.recommendations] == [
+        ("deep", 2, 2),
+        ("prenatal", 2, 1),
+        ("swedish", 2, 1),
+    ]
+
+
+def test_specific_evidence_outranks_evidence_about_the_whole_kind():
+    result = recommend(answers=Answers(goals=frozenset({"sleep"})), catalogue=CATALOGUE)
+
+    # Talking therapies as a kind help sleep, but supportive therapy's own finding says no clear
+    # effect, so it is not a candidate; CBT's own high-certainty finding leads.
+    assert slugs(result) == ["cbt"]
+    assert result.recommendations[0].score == 4
+    assert [b.statement for b in result.recommendations[0].benefits] == [
+        "cbt-sleep statement",
+        "talking-sleep statement",
+    ]
+
+
+def test_a_goal_with_no_good_option_is_said_with_the_evidence_there_is():
+    result = recommend(answers=Answers(goals=frozenset({"grief", "mood"})), catalogue=CATALOGUE)
+
+    assert result.recommendations == ()
+    assert [(g.goal, [n.statement for n in g.notes]) for g in result.goal_gaps] == [
+        ("grief", ["massage-grief statement"]),
+        ("mood", []),
+    ]
+    assert "talk-to-gp" in result.other_paths
+
+
+@pytest.mark.parametrize(
+    ("answers", "set_aside"),
+    [
+        (Answers(goals=frozenset({"sleep"}), format="group"), ["cbt"]),
+        (Answers(goals=frozenset({"pain"}), pressure="firm"), ["prenatal", "swedish"]),
+    ],
+)
+def test_preferences_set_a_therapy_aside_and_say_so(answers, set_aside):
+    result = recommend(answers=answers, catalogue=CATALOGUE)
+
+    assert [s.therapy.slug for s in result.set_aside] == set_aside
+    assert not set(set_aside) & set(slugs(result))
+
+
+def test_unknown_answers_are_ignored():
+    result = recommend(
+        answers=Answers(goals=frozenset({"pain", "flying"}), conditions=frozenset({"dragons"})),
+        catalogue=CATALOGUE,
+    )
+
+    assert slugs(result) == ["deep", "prenatal", "swedish"]
+
+
+# --- Properties that hold for every input ----------------------------------------------------
+
+GOAL_NAMES = ["sleep", "pain", "grief", "mood"]
+CONDITION_NAMES = ["pregnancy", "blood-thinners", "osteoporosis", "crisis"]
+THERAPY_NAMES = [f"t{i}" for i in range(6)]
+
+
+@st.composite
+def catalogues(draw):
+    therapies = [
+        therapy(
+            slug,
+            kind=draw(st.sampled_from(["massage", "talking"])),
+            formats=draw(st.sets(st.sampled_from(["in-person", "online", "group"]), min_size=1)),
+            pressure=draw(st.sampled_from(["gentle", "firm", "n/a"])),
+            name=draw(st.sampled_from(["Alpha", "Beta", "Gamma"])),
+        )
+        for slug in THERAPY_NAMES
+    ]
+    findings = [
+        finding(
+            f"f{i}",
+            draw(st.sampled_from(GOAL_NAMES)),
+            therapy=draw(st.sampled_from([*THERAPY_NAMES, None])),
+            kind="massage",
+            direction=draw(st.sampled_from(["benefit", "no-clear-effect", "harm"])),
+            certainty=draw(st.sampled_from(["high", "moderate", "low", "very-low"])),
+        )
+        for i in range(draw(st.integers(0, 12)))
+    ]
+    findings = [
+        f if f.therapy is None else f.__class__(**{**f.__dict__, "kind": None}) for f in findings
+    ]
+    pairs = draw(
+        st.sets(st.tuples(st.sampled_from(THERAPY_NAMES), st.sampled_from(CONDITION_NAMES[:3])))
+    )
+    rules = [
+        rule(t, c, draw(st.sampled_from(["exclude", "clearance", "caution", "suits"])))
+        for t, c in sorted(pairs)
+    ]
+    return snapshot(therapies, findings, rules)
+
+
+answer_sets = st.builds(
+    Answers,
+    goals=st.frozensets(st.sampled_from([*GOAL_NAMES, "unknown"])),
+    conditions=st.frozensets(st.sampled_from([*CONDITION_NAMES, "unknown"])),
+    format=st.sampled_from(["any", "in-person", "online", "group"]),
+    pressure=st.sampled_from(["any", "gentle", "firm"]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(catalogue=catalogues(), answers=answer_sets)
+def test_property_an_excluded_therapy_is_never_recommended(catalogue, answers):
+    result = recommend(answers=answers, catalogue=catalogue)
+    excluded_for_person = {
+        r.therapy
+        for c in answers.conditions
+        for r in catalogue.rules_by_condition.get(c, ())
+        if r.effect == "exclude"
+    }
+
+    assert not excluded_for_person & set(slugs(result))
+
+
+@settings(max_examples=300, deadline=None)
+@given(catalogue=catalogues(), answers=answer_sets)
+def test_property_the_result_is_deterministic(catalogue, answers):
+    first = recommend(answers=answers, catalogue=catalogue)
+    again = recommend(
+        answers=Answers(
+            goals=frozenset(sorted(answers.goals, reverse=True)),
+            conditions=frozenset(sorted(answers.conditions, reverse=True)),
+            format=answers.format,
+            pressure=answers.pressure,
+        ),
+        catalogue=catalogue,
+    )
+
+    assert first == again
+
+
+@settings(max_examples=300, deadline=None)
+@given(catalogue=catalogues(), answers=answer_sets)
+def test_property_crisis_yields_no_shortlist(catalogue, answers):
+    result = recommend(answers=answers, catalogue=catalogue)
+
+    assert (result.crisis is not None) == ("crisis" in answers.conditions)
+    if result.crisis is not None:
+        assert result.recommendations == ()
+
+
+@settings(max_examples=300, deadline=None)
+@given(catalogue=catalogues(), answers=answer_sets)
+def test_property_every_benefit_shown_has_a_source_and_is_a_benefit(catalogue, answers):
+    result = recommend(answers=answers, catalogue=catalogue)
+
+    for recommendation in result.recommendations:
+        assert recommendation.matched_goals or recommendation.suits
+        for benefit in recommendation.benefits:
+            assert benefit.sources and all(s.link for s in benefit.sources)
+            assert benefit.direction == "benefit"
+            assert benefit.goal in answers.goals
+
+
+@settings(max_examples=200, deadline=None)
+@given(catalogue=catalogues(), answers=answer_sets)
+def test_property_recommendations_are_ranked_best_first(catalogue, answers):
+    result = recommend(answers=answers, catalogue=catalogue)
+    keys = [
+        (-r.score, -r.supporting_findings, r.therapy.name, r.therapy.slug)
+        for r in result.recommendations
+    ]
+
+    assert keys == sorted(keys)
+
+
+def test_engine_imports_only_the_standard_library():
+    import wellness.recommender as engine
+
+    tree = ast.parse(Path(engine.__file__).read_text())
+    imported = {
+        (node.module if isinstance(node, ast.ImportFrom) else alias.name).split(".")[0]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for alias in node.names
+    }
+
+    assert imported <= set(sys.stdlib_module_names) | {"__future__"}, imported
