@@ -47,3 +47,38 @@ def superuser(db):
     from tests.factories import UserFactory
 
     return UserFactory(username="admin", is_superuser=True)
+
+
+def admin_post_data(response) -> dict:
+    """Return the data an admin form page would POST if submitted unchanged."""
+    context = response.context
+    forms = [context["adminform"].form]
+    data = {}
+    for inline in context.get("inline_admin_formsets") or []:
+        management = inline.formset.management_form
+        data.update(
+            {management.add_prefix(name): management[name].value() for name in management.fields}
+        )
+        forms.extend(inline.formset.forms)
+    for form in forms:
+        for name in form.fields:
+            value = form[name].value()
+            if value is False or value is None:
+                # An unticked box or an empty field is simply absent from a real submission.
+                continue
+            if isinstance(value, list | tuple):
+                value = [str(item) for item in value]
+            data[form.add_prefix(name)] = "on" if value is True else value
+    return data
+
+
+@pytest.fixture
+def admin_form_data():
+    """Turn an admin form page into the POST data of submitting it unchanged."""
+    return admin_post_data
+
+
+@pytest.fixture
+def fast_password_hashing(settings):
+    """Hash the factories' passwords cheaply: tests that make many users need not pay for PBKDF2."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,378 @@
+"""Who may do what in the admin: one table of roles × models × actions (DESIGN section 5)."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.contrib import admin
+from django.db import models
+from django.test import Client
+from django.urls import reverse
+
+from evidence.models import Finding, SafetyRule, Source
+from tests.factories import (
+    ConditionFactory,
+    CrisisContactFactory,
+    FindingFactory,
+    GoalFactory,
+    SafetyRuleFactory,
+    SourceFactory,
+    TherapyFactory,
+    UserFactory,
+)
+from therapies.models import Condition, CrisisContact, Goal, Therapy
+
+pytestmark = pytest.mark.usefixtures("fast_password_hashing")
+
+ROLES = ["anonymous", "editor", "curator", "superuser"]
+
+# v view · a add · c change · d delete · p publish · r retract (the last two only for sources)
+# fmt: off
+MATRIX = {
+    # model           anonymous  editor   curator   superuser
+    "therapy":       ("",        "vacd",  "v",      "vacd"),
+    "goal":          ("",        "vacd",  "v",      "vacd"),
+    "condition":     ("",        "vacd",  "v",      "vacd"),
+    "crisiscontact": ("",        "vacd",  "v",      "vacd"),
+    "safetyrule":    ("",        "vacd",  "v",      "vacd"),
+    "source":        ("",        "v",     "vacdpr", "vacdpr"),
+    "finding":       ("",        "v",     "vacd",   "vacd"),
+}
+# fmt: on
+
+ADDED = "Added by the permission test"
+CHANGED = "Changed by the permission test"
+
+
+@dataclass(frozen=True)
+class Model:
+    model: type[models.Model]
+    make: Callable[[], models.Model]  # an object to view, change and delete
+    text_field: str  # set to ADDED when adding and to CHANGED when changing
+    add_data: Callable[[], dict]  # the rest of a valid add form
+
+
+def therapy_data() -> dict:
+    return {
+        "slug": "added",
+        "kind": Therapy.Kind.MASSAGE,
+        "summary": "Calm.",
+        "what_to_expect": "Lie down.",
+        "session_minutes_min": "30",
+        "session_minutes_max": "60",
+        "in_person": "on",
+        "pressure": Therapy.Pressure.GENTLE,
+        "reviewed_on": "2026-01-01",
+        "next_review_on": "2027-01-01",
+    }
+
+
+def finding_data() -> dict:
+    return {
+        "slug": "added",
+        "source": SourceFactory().pk,
+        "therapy": TherapyFactory().pk,
+        "goal": GoalFactory().pk,
+        "population": "adults",
+        "direction": Finding.Direction.BENEFIT,
+        "certainty": "low",
+    }
+
+
+def safety_rule_data() -> dict:
+    return {
+        "condition": ConditionFactory().pk,
+        "therapy": TherapyFactory().pk,
+        "source": SourceFactory().pk,
+        "effect": SafetyRule.Effect.CAUTION,
+    }
+
+
+MODELS = {
+    "therapy": Model(Therapy, TherapyFactory, "name", therapy_data),
+    "goal": Model(Goal, GoalFactory, "label", lambda: {"slug": "added", "position": "0"}),
+    "condition": Model(
+        Condition, ConditionFactory, "question", lambda: {"slug": "added", "position": "0"}
+    ),
+    "crisiscontact": Model(
+        CrisisContact,
+        CrisisContactFactory,
+        "when_to_use",
+        lambda: {"region": "GB", "name": "Added line", "phone": "111", "position": "0"},
+    ),
+    "safetyrule": Model(SafetyRule, SafetyRuleFactory, "message", safety_rule_data),
+    "source": Model(
+        Source, SourceFactory, "title", lambda: {"slug": "added", "source_type": "rct"}
+    ),
+    "finding": Model(Finding, FindingFactory, "outcome", finding_data),
+}
+
+
+def cases(action: str) -> list:
+    return [
+        pytest.param(role, name, action in cells[i], id=f"{role}-{name}")
+        for name, cells in MATRIX.items()
+        for i, role in enumerate(ROLES)
+    ]
+
+
+@pytest.fixture
+def login(request, client):
+    def log_in(role: str):
+        if role != "anonymous":
+            client.force_login(request.getfixturevalue(role))
+        return client
+
+    return log_in
+
+
+@pytest.fixture
+def superuser_client(superuser):
+    client = Client()
+    client.force_login(superuser)
+    return client
+
+
+def url(name: str, view: str, *args) -> str:
+    app_label = MODELS[name].model._meta.app_label
+    return reverse(f"admin:{app_label}_{name}_{view}", args=args)
+
+
+def assert_refused(response, role: str) -> None:
+    if role == "anonymous":
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("admin:login"))
+    else:
+        assert response.status_code == 403
+
+
+def test_every_admin_model_of_the_catalogue_apps_has_a_row():
+    registered = {
+        model._meta.model_name
+        for model in admin.site._registry
+        if model._meta.app_label in {"therapies", "evidence"}
+    }
+    assert registered == set(MATRIX) == set(MODELS)
+
+
+@pytest.mark.parametrize(("role", "name", "allowed"), cases("v"))
+def test_view(db, login, role, name, allowed):
+    obj = MODELS[name].make()
+    client = login(role)
+
+    for address in (url(name, "changelist"), url(name, "change", obj.pk)):
+        response = client.get(address)
+        if allowed:
+            assert response.status_code == 200, address
+        else:
+            assert_refused(response, role)
+
+
+@pytest.mark.parametrize(("role", "name", "allowed"), cases("a"))
+def test_add(db, login, superuser_client, admin_form_data, role, name, allowed):
+    spec = MODELS[name]
+    data = admin_form_data(superuser_client.get(url(name, "add")))
+    data.update(spec.add_data(), **{spec.text_field: ADDED})
+    client = login(role)
+
+    page = client.get(url(name, "add"))
+    response = client.post(url(name, "add"), data)
+
+    added = spec.model.objects.filter(**{spec.text_field: ADDED}).exists()
+    if allowed:
+        assert page.status_code == 200
+        assert response.status_code == 302, response.context["adminform"].form.errors
+        assert added
+    else:
+        assert_refused(page, role)
+        assert_refused(response, role)
+        assert not added
+
+
+@pytest.mark.parametrize(("role", "name", "allowed"), cases("c"))
+def test_change(db, login, superuser_client, admin_form_data, role, name, allowed):
+    spec = MODELS[name]
+    obj = spec.make()
+    data = admin_form_data(superuser_client.get(url(name, "change", obj.pk)))
+    data[spec.text_field] = CHANGED
+
+    response = login(role).post(url(name, "change", obj.pk), data)
+
+    obj.refresh_from_db()
+    if allowed:
+        assert response.status_code == 302, response.context["adminform"].form.errors
+        assert getattr(obj, spec.text_field) == CHANGED
+    else:
+        assert_refused(response, role)
+        assert getattr(obj, spec.text_field) != CHANGED
+
+
+@pytest.mark.parametrize(("role", "name", "allowed"), cases("d"))
+def test_delete(db, login, role, name, allowed):
+    spec = MODELS[name]
+    obj = spec.make()
+
+    response = login(role).post(url(name, "delete", obj.pk), {"post": "yes"})
+
+    exists = spec.model.objects.filter(pk=obj.pk).exists()
+    if allowed:
+        assert response.status_code == 302
+        assert not exists
+    else:
+        assert_refused(response, role)
+        assert exists
+
+
+REVIEW_ACTIONS = {
+    # letter: (action, status before, status after)
+    "p": ("publish", Source.Status.IN_REVIEW, Source.Status.PUBLISHED),
+    "r": ("retract", Source.Status.PUBLISHED, Source.Status.RETRACTED),
+}
+
+
+def review_cases(*, roles: list[str] = ROLES) -> list:
+    return [
+        pytest.param(
+            role, letter, letter in MATRIX["source"][ROLES.index(role)], id=f"{role}-{action}"
+        )
+        for letter, (action, _, _) in REVIEW_ACTIONS.items()
+        for role in roles
+    ]
+
+
+@pytest.mark.parametrize(("role", "letter", "allowed"), review_cases())
+def test_review_action(db, login, role, letter, allowed):
+    action, before, after = REVIEW_ACTIONS[letter]
+    # Submitted by someone else, so the two-person rule does not stand in the way.
+    source = SourceFactory(status=before, submitted_by=UserFactory())
+
+    response = login(role).post(
+        url("source", "changelist"), {"action": action, "_selected_action": [source.pk]}
+    )
+
+    source.refresh_from_db()
+    if allowed:
+        assert response.status_code == 302
+        assert source.status == after
+    else:
+        if role == "anonymous":
+            assert_refused(response, role)
+        assert source.status == before
+
+
+@pytest.mark.parametrize(("role", "letter", "allowed"), review_cases(roles=ROLES[1:]))
+def test_review_action_is_offered_only_with_its_permission(db, login, role, letter, allowed):
+    action, _, _ = REVIEW_ACTIONS[letter]
+
+    response = login(role).get(url("source", "changelist"))
+
+    form = response.context["action_form"]
+    offered = {choice for choice, _ in form.fields["action"].choices} if form else set()
+    assert (action in offered) == allowed
+
+
+@pytest.mark.parametrize("role", ROLES[1:])
+def test_submit_and_return_to_draft_are_offered_only_to_those_who_may_change_sources(
+    db, login, role
+):
+    may_change = "c" in MATRIX["source"][ROLES.index(role)]
+
+    response = login(role).get(url("source", "changelist"))
+
+    form = response.context["action_form"]
+    offered = {choice for choice, _ in form.fields["action"].choices} if form else set()
+    assert ("submit_for_review" in offered) == may_change
+    assert ("return_to_draft" in offered) == may_change
+
+
+def test_publish_action_reports_the_two_person_refusal(db, curator, client):
+    source = SourceFactory(status=Source.Status.IN_REVIEW, submitted_by=curator)
+    client.force_login(curator)
+
+    response = client.post(
+        url("source", "changelist"),
+        {"action": "publish", "_selected_action": [source.pk]},
+        follow=True,
+    )
+
+    messages = [str(m) for m in response.context["messages"]]
+    assert any("another curator must publish it" in m for m in messages), messages
+    source.refresh_from_db()
+    assert source.status == Source.Status.IN_REVIEW
+
+
+def test_publish_action_reports_successes_and_refusals_together(
+    db, curator, second_curator, client
+):
+    mine = SourceFactory(status=Source.Status.IN_REVIEW, submitted_by=curator)
+    theirs = SourceFactory(status=Source.Status.IN_REVIEW, submitted_by=second_curator)
+    client.force_login(curator)
+
+    response = client.post(
+        url("source", "changelist"),
+        {"action": "publish", "_selected_action": [mine.pk, theirs.pk]},
+        follow=True,
+    )
+
+    messages = [str(m) for m in response.context["messages"]]
+    assert "Published 1 source." in messages
+    assert any(str(mine) in m for m in messages)
+    assert Source.objects.get(pk=theirs.pk).status == Source.Status.PUBLISHED
+    assert Source.objects.get(pk=mine.pk).status == Source.Status.IN_REVIEW
+
+
+def inline_permissions(response) -> dict[str, tuple[bool, bool, bool]]:
+    return {
+        inline.opts.model._meta.model_name: (
+            inline.has_add_permission,
+            inline.has_change_permission,
+            inline.has_delete_permission,
+        )
+        for inline in response.context["inline_admin_formsets"]
+    }
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        # Editors may change rules, but not on a source page they cannot save.
+        ("editor", {"finding": (False,) * 3, "safetyrule": (False,) * 3}),
+        ("curator", {"finding": (True,) * 3, "safetyrule": (False,) * 3}),
+        ("superuser", {"finding": (True,) * 3, "safetyrule": (True,) * 3}),
+    ],
+)
+def test_rows_under_a_source_are_editable_only_with_both_permissions(db, login, role, expected):
+    rule = SafetyRuleFactory()
+    FindingFactory(source=rule.source)
+
+    response = login(role).get(url("source", "change", rule.source.pk))
+
+    assert inline_permissions(response) == expected
+
+
+def test_editor_edits_a_rule_on_its_own_page(db, login, superuser_client, admin_form_data):
+    rule = SafetyRuleFactory()
+    data = admin_form_data(superuser_client.get(url("safetyrule", "change", rule.pk)))
+    data["message"] = CHANGED
+
+    response = login("editor").post(url("safetyrule", "change", rule.pk), data)
+
+    assert response.status_code == 302
+    rule.refresh_from_db()
+    assert rule.message == CHANGED
+
+
+def test_review_action_reports_a_source_that_fails_validation(db, curator, client):
+    source = SourceFactory(status=Source.Status.DRAFT)
+    Source.objects.filter(pk=source.pk).update(url="not an address")  # as if loaded around the form
+    client.force_login(curator)
+
+    response = client.post(
+        url("source", "changelist"),
+        {"action": "submit_for_review", "_selected_action": [source.pk]},
+        follow=True,
+    )
+
+    messages = [str(m) for m in response.context["messages"]]
+    assert any(m.startswith(f"“{source}”: fix it first.") for m in messages), messages
+    assert Source.objects.get(pk=source.pk).status == Source.Status.DRAFT

@@ -1,0 +1,94 @@
+"""The staff groups made by ``wellness/migrations/0001_staff_groups.py``."""
+
+import importlib
+from types import SimpleNamespace
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
+
+staff_groups = importlib.import_module("wellness.migrations.0001_staff_groups")
+
+CRUD = ["view", "add", "change", "delete"]
+
+EXPECTED = {
+    "Catalogue editors": {
+        *(
+            f"therapies.{a}_{m}"
+            for m in ["therapy", "goal", "condition", "crisiscontact"]
+            for a in CRUD
+        ),
+        *(f"evidence.{a}_safetyrule" for a in CRUD),
+        "evidence.view_source",
+        "evidence.view_finding",
+    },
+    "Evidence curators": {
+        *(f"evidence.{a}_{m}" for m in ["source", "finding"] for a in CRUD),
+        "evidence.publish_source",
+        "evidence.retract_source",
+        *(f"therapies.view_{m}" for m in ["therapy", "goal", "condition", "crisiscontact"]),
+        "evidence.view_safetyrule",
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def state_apps():
+    """Return the models as the migration sees them, not as the code defines them today."""
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    return loader.project_state(("wellness", "0001_staff_groups"), at_end=False).apps
+
+
+@pytest.fixture
+def schema_editor():
+    return SimpleNamespace(connection=connection)
+
+
+def permissions_of(name: str) -> set[str]:
+    group = Group.objects.get(name=name)
+    return {
+        f"{app_label}.{codename}"
+        for app_label, codename in group.permissions.values_list(
+            "content_type__app_label", "codename"
+        )
+    }
+
+
+@pytest.mark.parametrize("name", EXPECTED)
+def test_migration_creates_group_with_exactly_its_permissions(db, name):
+    assert permissions_of(name) == EXPECTED[name]
+
+
+def test_editors_cannot_publish_or_retract(db):
+    assert not permissions_of("Catalogue editors") & {
+        "evidence.publish_source",
+        "evidence.retract_source",
+    }
+
+
+def test_migration_forwards_again_changes_nothing(db, state_apps, schema_editor):
+    staff_groups.create_groups(state_apps, schema_editor)
+
+    assert Group.objects.filter(name__in=EXPECTED).count() == 2
+    for name, expected in EXPECTED.items():
+        assert permissions_of(name) == expected
+
+
+def test_migration_backwards_removes_both_groups_and_forwards_restores_them(
+    db, state_apps, schema_editor
+):
+    staff_groups.remove_groups(state_apps, schema_editor)
+    assert not Group.objects.filter(name__in=EXPECTED).exists()
+
+    staff_groups.create_groups(state_apps, schema_editor)
+    for name, expected in EXPECTED.items():
+        assert permissions_of(name) == expected
+
+
+def test_migration_restores_permissions_removed_by_hand(db, state_apps, schema_editor):
+    Group.objects.get(name="Catalogue editors").permissions.clear()
+
+    staff_groups.create_groups(state_apps, schema_editor)
+
+    assert permissions_of("Catalogue editors") == EXPECTED["Catalogue editors"]
