@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "simple_history",
     "therapies",
     "evidence",
@@ -54,6 +56,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -117,6 +120,16 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=VAR_DIR / "staticfiles")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Hashed, compressed names with far-future caching in production; plain files in development.
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+FORMS_URLFIELD_ASSUME_HTTPS = True
 
 # Celery: eager in the embedded default so no broker is needed; Redis when configured.
 CELERY_BROKER_URL = REDIS_URL or "memory://"
@@ -136,6 +149,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # The region whose crisis lines are shown (ISO 3166 alpha-2: GB or US).
 CRISIS_REGION = env.str("CRISIS_REGION", default="GB")
 
+# How long a result saved on request is kept before it is deleted.
+SAVED_RESULT_DAYS = env.int("SAVED_RESULT_DAYS", default=30)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -143,3 +159,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# --- REST API (DESIGN section 7) -------------------------------------------------------------
+REST_FRAMEWORK: dict = {}
+SPECTACULAR_SETTINGS: dict = {}
