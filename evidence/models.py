@@ -133,6 +133,9 @@ class FindingQuerySet(models.QuerySet):
 class Finding(models.Model):
     """One claim of a source about a therapy (or a whole kind of therapy) and a goal."""
 
+    # Public text, held to plain language (reading age 11-12).
+    PLAIN_LANGUAGE_FIELDS = ("outcome", "population", "comparator", "context")
+
     class Direction(models.TextChoices):
         BENEFIT = "benefit", "Benefit"
         NO_CLEAR_EFFECT = "no-clear-effect", "No clear effect"
@@ -271,6 +274,9 @@ class Finding(models.Model):
 
 class SafetyRule(models.Model):
     """A sourced claim about risk: what a yes to a screening question means for a therapy."""
+
+    # Public text, held to plain language (reading age 11-12).
+    PLAIN_LANGUAGE_FIELDS = ("message",)
 
     class Effect(models.TextChoices):
         EXCLUDE = "exclude", "Exclude: not suitable, never recommend"

@@ -1,6 +1,6 @@
 """Admin for the catalogue's vocabulary; every model keeps a history that can be reverted."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -9,6 +9,20 @@ from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from therapies.models import Condition, CrisisContact, Goal, Therapy
+from therapies.readability import MAX_GRADE, too_hard
+
+
+def warn_if_hard_to_read(request, obj) -> None:
+    """Warn the editor, without blocking the save, about public text that is hard to read."""
+    fields = getattr(obj, "PLAIN_LANGUAGE_FIELDS", ())
+    hard = too_hard({name: str(getattr(obj, name) or "") for name in fields})
+    for name, grade in hard.items():
+        label = obj._meta.get_field(name).verbose_name
+        messages.warning(
+            request,
+            f"“{obj}”: the {label} may be hard to read (reading grade {grade}; aim for "
+            f"{MAX_GRADE:g} or lower). Try shorter sentences and everyday words.",
+        )
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
@@ -38,6 +52,12 @@ class HistoryAdmin(SimpleHistoryAdmin):
                 for attname, value in (current or {}).items():
                     setattr(obj, attname, value)
         super().save_model(request, obj, form, change)
+        warn_if_hard_to_read(request, obj)
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        for obj in formset.new_objects + [o for o, _ in formset.changed_objects]:
+            warn_if_hard_to_read(request, obj)
 
 
 def counted(number: int, singular: str, plural: str) -> str:

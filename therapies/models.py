@@ -12,6 +12,9 @@ class TherapyQuerySet(models.QuerySet):
 
 
 class Therapy(models.Model):
+    # Public text, held to plain language (reading age 11-12).
+    PLAIN_LANGUAGE_FIELDS = ("summary", "what_to_expect")
+
     class Kind(models.TextChoices):
         TALKING = "talking", "Talking therapy"
         MASSAGE = "massage", "Massage"
@@ -93,6 +96,8 @@ class Therapy(models.Model):
 
 
 class Goal(models.Model):
+    # Public text, held to plain language (reading age 11-12).
+    PLAIN_LANGUAGE_FIELDS = ("label", "description")
     slug = models.SlugField(max_length=80, unique=True)
     label = models.CharField(max_length=120, help_text="Plain words, e.g. 'Sleep better'.")
     description = models.TextField(blank=True)
@@ -117,6 +122,9 @@ class ConditionQuerySet(models.QuerySet):
 
 class Condition(models.Model):
     """A screening fact about the person, asked as one yes/no question."""
+
+    # Public text, held to plain language (reading age 11-12).
+    PLAIN_LANGUAGE_FIELDS = ("question", "help_text")
 
     slug = models.SlugField(max_length=80, unique=True)
     question = models.CharField(max_length=200, help_text="A yes/no question in plain words.")
@@ -152,6 +160,9 @@ class Condition(models.Model):
 
 
 class CrisisContact(models.Model):
+    # Public text, held to plain language (reading age 11-12).
+    PLAIN_LANGUAGE_FIELDS = ("when_to_use",)
+
     class Region(models.TextChoices):
         GB = "GB", "United Kingdom"
         US = "US", "United States"

@@ -120,6 +120,9 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=VAR_DIR / "staticfiles")
+WHITENOISE_USE_FINDERS = DEBUG  # serve straight from static/ in development, no collectstatic
+if DEBUG:
+    Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Hashed, compressed names with far-future caching in production; plain files in development.
@@ -129,7 +132,6 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
-FORMS_URLFIELD_ASSUME_HTTPS = True
 
 # Celery: eager in the embedded default so no broker is needed; Redis when configured.
 CELERY_BROKER_URL = REDIS_URL or "memory://"

@@ -1,3 +1,226 @@
-from django.urls import path
+"""The questionnaire: goals → one screening question a page → preferences → check your answers.
 
-urlpatterns: list = []
+Every step is a plain HTML form (no JavaScript needed). Answers are POSTed, kept in a signed
+cookie in the person's browser (``wellness.answers``) and never stored or logged on the server.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from therapies.models import Condition, CrisisContact, Goal
+from wellness import answers as answer_store
+from wellness.forms import GoalsForm, PreferencesForm, YesNoForm, error_list
+
+CHECK = "check"
+
+
+def _conditions() -> list[Condition]:
+    return list(Condition.objects.active())
+
+
+def _steps(conditions: list[Condition]) -> list[str]:
+    """Return the URL of every step, in order."""
+    return [
+        reverse("questions-goals"),
+        *(reverse("questions-condition", args=[c.slug]) for c in conditions),
+        reverse("questions-preferences"),
+        reverse("questions-check"),
+    ]
+
+
+def _first_unanswered(answers: dict, conditions: list[Condition]) -> str | None:
+    if not answers["goals"]:
+        return reverse("questions-goals")
+    for condition in conditions:
+        if condition.slug not in answers["conditions"]:
+            return reverse("questions-condition", args=[condition.slug])
+    if answers["format"] is None or answers["pressure"] is None:
+        return reverse("questions-preferences")
+    return None
+
+
+def _next(request: HttpRequest, current: str, answers: dict, conditions: list[Condition]) -> str:
+    """Return where to go after a step: back to the check page when changing, else onwards."""
+    if request.POST.get("return_to") == CHECK:
+        return _first_unanswered(answers, conditions) or reverse("questions-check")
+    steps = _steps(conditions)
+    return steps[steps.index(current) + 1]
+
+
+def _back(current: str, conditions: list[Condition], changing: bool) -> str:
+    if changing:
+        return reverse("questions-check")
+    steps = _steps(conditions)
+    index = steps.index(current)
+    return steps[index - 1] if index else reverse("questions-start")
+
+
+def _page(request, template, context) -> HttpResponse:
+    response = render(request, template, context)
+    # Pages that show answers are never kept by the browser or any cache on the way.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _step_context(request: HttpRequest, current: str, conditions: list[Condition], form) -> dict:
+    changing = request.GET.get("change") == "1" or request.POST.get("return_to") == CHECK
+    steps = _steps(conditions)
+    return {
+        "form": form,
+        "errors": error_list(form) if form.is_bound else [],
+        "back_url": _back(current, conditions, changing),
+        "return_to": CHECK if changing else "",
+        "step_number": steps.index(current) + 1,
+        "step_count": len(steps) - 1,  # the check page is not a question
+    }
+
+
+@never_cache
+def start(request: HttpRequest) -> HttpResponse:
+    """Say what the questions are for and what is (not) kept, before any health question."""
+    return render(
+        request,
+        "wellness/questions/start.html",
+        {"saved_result_days": settings.SAVED_RESULT_DAYS, "first_step": reverse("questions-goals")},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def goals(request: HttpRequest) -> HttpResponse:
+    """Ask what the person would like help with."""
+    conditions = _conditions()
+    answers = answer_store.read(request)
+    goal_records = Goal.objects.all()
+    current = reverse("questions-goals")
+    if request.method == "POST":
+        form = GoalsForm(request.POST, goals=goal_records)
+        if form.is_valid():
+            answers["goals"] = form.cleaned_data["goals"]
+            response = redirect(_next(request, current, answers, conditions))
+            answer_store.write(response, answers)
+            return response
+    else:
+        form = GoalsForm(initial={"goals": answers["goals"]}, goals=goal_records)
+    context = _step_context(request, current, conditions, form)
+    return _page(request, "wellness/questions/goals.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def condition(request: HttpRequest, slug: str) -> HttpResponse:
+    """Ask one screening question, yes or no."""
+    conditions = _conditions()
+    record = next((c for c in conditions if c.slug == slug), None)
+    if record is None:
+        raise Http404("No such question.")
+    answers = answer_store.read(request)
+    current = reverse("questions-condition", args=[slug])
+    if request.method == "POST":
+        form = YesNoForm(request.POST)
+        if form.is_valid():
+            answers["conditions"][slug] = form.cleaned_data["answer"]
+            if record.is_crisis and form.cleaned_data["answer"] == "yes":
+                return _crisis(request)
+            response = redirect(_next(request, current, answers, conditions))
+            answer_store.write(response, answers)
+            return response
+    else:
+        form = YesNoForm(initial={"answer": answers["conditions"].get(slug)})
+    context = _step_context(request, current, conditions, form)
+    context["condition"] = record
+    return _page(request, "wellness/questions/condition.html", context)
+
+
+def _crisis(request: HttpRequest) -> HttpResponse:
+    """Stop the questionnaire and show urgent help alone; nothing of the answers is kept."""
+    contacts = CrisisContact.objects.filter(region=settings.CRISIS_REGION)
+    response = _page(request, "wellness/crisis.html", {"contacts": contacts})
+    answer_store.forget(response)
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def preferences(request: HttpRequest) -> HttpResponse:
+    """Ask how the person would like to have therapy."""
+    conditions = _conditions()
+    answers = answer_store.read(request)
+    current = reverse("questions-preferences")
+    if request.method == "POST":
+        form = PreferencesForm(request.POST)
+        if form.is_valid():
+            answers["format"] = form.cleaned_data["format"]
+            answers["pressure"] = form.cleaned_data["pressure"]
+            response = redirect(_next(request, current, answers, conditions))
+            answer_store.write(response, answers)
+            return response
+    else:
+        form = PreferencesForm(
+            initial={"format": answers["format"], "pressure": answers["pressure"]}
+        )
+    context = _step_context(request, current, conditions, form)
+    return _page(request, "wellness/questions/preferences.html", context)
+
+
+def check(request: HttpRequest) -> HttpResponse:
+    """Show every answer with a link to change it, then the button for the results."""
+    conditions = _conditions()
+    answers = answer_store.read(request)
+    missing = _first_unanswered(answers, conditions)
+    if missing:
+        return redirect(missing)
+    labels = dict(Goal.objects.values_list("slug", "label"))
+    format_labels = dict(PreferencesForm.base_fields["format"].choices)
+    pressure_labels = dict(PreferencesForm.base_fields["pressure"].choices)
+    context = {
+        "goals": [labels[g] for g in answers["goals"] if g in labels],
+        "goals_url": reverse("questions-goals"),
+        "conditions": [
+            {
+                "question": c.question,
+                "answer": answers["conditions"][c.slug],
+                "url": reverse("questions-condition", args=[c.slug]),
+            }
+            for c in conditions
+        ],
+        "format": format_labels[answers["format"]],
+        "pressure": pressure_labels[answers["pressure"]],
+        "preferences_url": reverse("questions-preferences"),
+        "token": answer_store.to_token(answers),
+        "back_url": reverse("questions-preferences"),
+    }
+    return _page(request, "wellness/questions/check.html", context)
+
+
+@require_POST
+def clear(request: HttpRequest) -> HttpResponse:
+    """Forget every answer and go back to the start."""
+    response = redirect("questions-start")
+    answer_store.forget(response)
+    return response
+
+
+@require_POST
+def restore(request: HttpRequest) -> HttpResponse:
+    """Bring answers back from a results page so the person can change one."""
+    answers = answer_store.from_token(request.POST.get("answers", ""))
+    if answers is None:
+        return redirect("questions-start")
+    response = redirect("questions-check")
+    answer_store.write(response, answers)
+    return response
+
+
+urlpatterns = [
+    path("", start, name="questions-start"),
+    path("goals/", goals, name="questions-goals"),
+    path("screening/<slug:slug>/", condition, name="questions-condition"),
+    path("preferences/", preferences, name="questions-preferences"),
+    path("check/", check, name="questions-check"),
+    path("clear/", clear, name="questions-clear"),
+    path("change/", restore, name="questions-restore"),
+]

@@ -1,3 +1,122 @@
-from django.urls import path
+"""Results: computed from the answers in the request, shown once, never stored unless saved.
 
-urlpatterns: list = []
+The results page is the answer to a POST that carries the signed answers in its body, so a
+reload works while nothing is kept. Saving is the one explicit act that writes a record: an
+anonymous ``SavedResult`` with an unguessable link and an expiry date.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.views.decorators.http import require_GET, require_POST
+
+from therapies.models import Goal
+from wellness import answers as answer_store
+from wellness.content import OTHER_PATHS, PREFERENCE_REASONS
+from wellness.models import SavedResult
+from wellness.recommender import Result
+from wellness.services import recommendation_compute
+
+
+def _no_store(response: HttpResponse) -> HttpResponse:
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _context(result: Result, answers: dict, *, token: str = "") -> dict:
+    goal_labels = dict(Goal.objects.values_list("slug", "label"))
+    return {
+        "result": result,
+        "goal_labels": goal_labels,
+        "chosen_goals": [goal_labels[g] for g in answers["goals"] if g in goal_labels],
+        "other_paths": [OTHER_PATHS[key] for key in result.other_paths],
+        "preference_reasons": PREFERENCE_REASONS,
+        "clearance_items": [
+            (rec.therapy, warning)
+            for rec in result.recommendations
+            for warning in rec.warnings
+            if warning.effect == "clearance"
+        ],
+        "token": token,
+        "saved_result_days": settings.SAVED_RESULT_DAYS,
+    }
+
+
+def _answers_from(request: HttpRequest) -> dict | None:
+    return answer_store.from_token(request.POST.get("answers", ""))
+
+
+@require_POST
+def results(request: HttpRequest) -> HttpResponse:
+    """Show the ranked, explained result for the answers in this request, then forget them."""
+    answers = _answers_from(request)
+    if answers is None or not answers["goals"]:
+        return redirect("questions-start")
+    result = recommendation_compute(answers=answer_store.to_engine(answers))
+    template = "wellness/crisis.html" if result.crisis else "wellness/results.html"
+    context = _context(result, answers, token=answer_store.to_token(answers))
+    context["contacts"] = result.crisis.contacts if result.crisis else ()
+    response = render(request, template, context)
+    answer_store.forget(response)
+    return _no_store(response)
+
+
+@require_POST
+def doctor_note(request: HttpRequest) -> HttpResponse:
+    """Show a printable note listing what needs a doctor's, midwife's or cancer team's yes."""
+    answers = _answers_from(request)
+    if answers is None:
+        return redirect("questions-start")
+    result = recommendation_compute(answers=answer_store.to_engine(answers))
+    response = render(request, "wellness/doctor_note.html", _context(result, answers))
+    return _no_store(response)
+
+
+@require_POST
+def save(request: HttpRequest) -> HttpResponse:
+    """Keep the answers, on the person's request, behind an unguessable link that expires."""
+    answers = _answers_from(request)
+    if answers is None or not answers["goals"]:
+        return redirect("questions-start")
+    result = recommendation_compute(answers=answer_store.to_engine(answers))
+    saved = SavedResult.objects.create(answers=answers, catalogue_version=result.catalogue_version)
+    return redirect(saved)
+
+
+@require_GET
+def saved_result(request: HttpRequest, token: str) -> HttpResponse:
+    """Show a saved result again, on today's catalogue, saying if the catalogue has changed."""
+    saved = get_object_or_404(SavedResult.objects.live(), token=token)
+    answers = answer_store.clean(saved.answers)
+    result = recommendation_compute(answers=answer_store.to_engine(answers))
+    context = _context(result, answers, token=answer_store.to_token(answers))
+    context |= {
+        "saved": saved,
+        "catalogue_changed": saved.catalogue_version != result.catalogue_version,
+        "contacts": result.crisis.contacts if result.crisis else (),
+    }
+    template = "wellness/crisis.html" if result.crisis else "wellness/results.html"
+    response = render(request, template, context)
+    response["X-Robots-Tag"] = "noindex"
+    return _no_store(response)
+
+
+@require_POST
+@transaction.atomic
+def saved_result_delete(request: HttpRequest, token: str) -> HttpResponse:
+    """Delete a saved result at once, by whoever holds its link."""
+    SavedResult.objects.filter(token=token).delete()
+    return _no_store(render(request, "wellness/saved_deleted.html"))
+
+
+urlpatterns = [
+    path("", results, name="results"),
+    path("note/", doctor_note, name="doctor-note"),
+    path("save/", save, name="results-save"),
+    path("saved/<str:token>/", saved_result, name="saved-result"),
+    path("saved/<str:token>/delete/", saved_result_delete, name="saved-result-delete"),
+]

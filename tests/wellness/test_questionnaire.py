@@ -1,0 +1,294 @@
+"""The questionnaire and results, through Django's test client (the browser tests drive Chromium)."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.core.signing import TimestampSigner
+from django.urls import reverse
+from django.utils import timezone
+
+from evidence.catalogue import catalogue_load
+from evidence.models import Finding
+from tests.factories import ConditionFactory, FindingFactory, SafetyRuleFactory, TherapyFactory
+from therapies.models import Condition
+from wellness import answers as answer_store
+from wellness.models import SavedResult
+
+
+@pytest.fixture
+def seeded(db):
+    catalogue_load()
+
+
+def conditions_in_order():
+    return list(Condition.objects.active().values_list("slug", flat=True))
+
+
+def answer_all(client, *, goals=("pain-tension",), yes=(), format="any", pressure="any"):
+    """Walk every step by POSTing, as a person would; return the check page response."""
+    response = client.post(reverse("questions-goals"), {"goals": list(goals)})
+    assert response.status_code == 302, response.content
+    for slug in conditions_in_order():
+        response = client.post(
+            reverse("questions-condition", args=[slug]),
+            {"answer": "yes" if slug in yes else "no"},
+        )
+        if slug in yes and Condition.objects.get(slug=slug).is_crisis:
+            return response
+        assert response.status_code == 302
+    response = client.post(
+        reverse("questions-preferences"), {"format": format, "pressure": pressure}
+    )
+    assert response.headers["Location"] == reverse("questions-check")
+    return client.get(reverse("questions-check"))
+
+
+def token_from(response) -> str:
+    match = re.search(rb'name="answers" value="([^"]+)"', response.content)
+    assert match, "the page carries the signed answers in a form"
+    return match.group(1).decode()
+
+
+def show_results(client, check_page):
+    return client.post(reverse("results"), {"answers": token_from(check_page)})
+
+
+def test_start_page_says_what_is_kept_before_any_health_question(client, seeded):
+    page = client.get(reverse("questions-start")).content.decode()
+
+    assert "We do not keep them" in page
+    assert "save your results" in page
+
+
+def test_steps_follow_in_order_from_goals_through_every_condition(client, seeded):
+    response = client.post(reverse("questions-goals"), {"goals": ["sleep"]})
+    first = conditions_in_order()[0]
+
+    assert response.headers["Location"] == reverse("questions-condition", args=[first])
+
+
+def test_a_condition_added_in_the_admin_is_asked_without_a_code_change(client, seeded):
+    ConditionFactory(slug="hip-replacement", question="Have you had a hip replaced?", position=99)
+
+    check = answer_all(client)
+
+    assert "Have you had a hip replaced?" in check.content.decode()
+
+
+def test_goals_error_is_summarised_and_shown_by_the_field(client, seeded):
+    response = client.post(reverse("questions-goals"), {})
+    page = response.content.decode()
+
+    assert response.status_code == 200
+    assert 'class="error-summary"' in page and "autofocus" in page
+    assert 'href="#id_goals_0"' in page
+    assert page.count("Select at least one thing you would like help with") == 2
+    assert "<title>Error:" in page
+
+
+def test_yes_no_error_and_unknown_choices_are_rejected(client, seeded):
+    slug = conditions_in_order()[1]
+    url = reverse("questions-condition", args=[slug])
+
+    for data in ({}, {"answer": "maybe"}):
+        page = client.post(url, data).content.decode()
+        assert page.count("Select yes or no") == 2
+
+
+def test_back_keeps_answers(client, seeded):
+    client.post(reverse("questions-goals"), {"goals": ["sleep", "pain-tension"]})
+
+    page = client.get(reverse("questions-goals")).content.decode()
+
+    assert re.search(r'value="sleep"[^>]*checked', page)
+    assert re.search(r'value="pain-tension"[^>]*checked', page)
+    assert not re.search(r'value="grief"[^>]*checked', page)
+
+
+def test_change_from_the_check_page_returns_to_it(client, seeded):
+    answer_all(client, goals=["sleep"])
+
+    page = client.get(reverse("questions-goals") + "?change=1").content.decode()
+    response = client.post(reverse("questions-goals"), {"goals": ["grief"], "return_to": "check"})
+
+    assert 'name="return_to" value="check"' in page
+    assert response.headers["Location"] == reverse("questions-check")
+    assert "Cope with loss" in client.get(reverse("questions-check")).content.decode()
+
+
+def test_check_page_sends_back_to_the_first_unanswered_question(client, seeded):
+    client.post(reverse("questions-goals"), {"goals": ["sleep"]})
+
+    response = client.get(reverse("questions-check"))
+
+    assert response.headers["Location"] == reverse(
+        "questions-condition", args=[conditions_in_order()[0]]
+    )
+
+
+def test_crisis_yes_stops_the_flow_with_help_and_forgets_the_answers(client, seeded):
+    client.post(reverse("questions-goals"), {"goals": ["sleep"]})
+
+    response = client.post(reverse("questions-condition", args=["crisis"]), {"answer": "yes"})
+    page = response.content.decode()
+
+    assert response.status_code == 200
+    assert "116 123" in page and "999" in page
+    assert "Therapies that may help you" not in page
+    assert response.cookies[answer_store.COOKIE]["max-age"] == 0
+
+
+def test_results_rank_safely_and_forget_the_answers(client, seeded):
+    check = answer_all(client, goals=["pain-tension"], yes=["blood-thinners"])
+
+    response = show_results(client, check)
+    page = response.content.decode()
+
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store"
+    assert response.cookies[answer_store.COOKIE]["max-age"] == 0
+    shortlist, _, rest = page.partition("Not suitable for you")
+    assert "Deep tissue massage" not in shortlist
+    assert "Deep tissue massage" in rest
+    assert "Swedish massage" in shortlist and "Take care" in shortlist
+    assert "Talk to your GP" in page
+
+
+def test_pregnant_person_gets_prenatal_massage_first_and_a_clearance_note(client, seeded):
+    check = answer_all(client, goals=["pain-tension"], yes=["pregnancy"])
+
+    page = show_results(client, check).content.decode()
+    first_card = page.split('class="card"')[1]
+
+    assert "Prenatal massage" in first_card
+    assert "Ask first" in page
+    assert "Get a note for your doctor" in page
+
+
+def test_doctor_note_lists_each_therapy_needing_a_yes(client, seeded):
+    check = answer_all(client, goals=["pain-tension"], yes=["pregnancy"])
+    results = show_results(client, check)
+
+    note = client.post(reverse("doctor-note"), {"answers": token_from(results)})
+    page = note.content.decode()
+
+    assert note["Cache-Control"] == "no-store"
+    assert "Swedish massage" in page
+    assert "Prenatal massage" not in page  # it suits pregnancy; no clearance needed
+
+
+def test_a_goal_with_no_good_option_says_so(client, seeded):
+    check = answer_all(client, goals=["grief"])
+
+    page = show_results(client, check).content.decode()
+
+    assert "We have no therapy to suggest" in page
+    assert "we found no therapy with good evidence" in page
+
+
+def test_mixed_evidence_is_shown_as_unclear(client, seeded):
+    check = answer_all(client, goals=["cancer-pain"])
+
+    page = show_results(client, check).content.decode()
+
+    assert "Studies disagree" in page
+
+
+def test_results_need_signed_answers(client, seeded):
+    assert client.post(reverse("results"), {}).headers["Location"] == reverse("questions-start")
+    response = client.post(reverse("results"), {"answers": "forged"})
+    assert response.headers["Location"] == reverse("questions-start")
+
+
+def test_results_are_never_a_get(client, seeded):
+    assert client.get(reverse("results")).status_code == 405
+
+
+def test_a_tampered_cookie_is_ignored(client, seeded):
+    client.cookies[answer_store.COOKIE] = TimestampSigner(salt="other").sign('{"goals":["sleep"]}')
+
+    page = client.get(reverse("questions-goals")).content.decode()
+
+    assert "checked" not in page
+
+
+def test_no_answer_ever_travels_in_a_url(client, seeded):
+    check = answer_all(client, goals=["sleep"], yes=["pregnancy"])
+    results = show_results(client, check)
+
+    for page in (check, results):
+        html = page.content.decode()
+        for form in re.findall(r"<form[^>]*>", html):
+            assert 'method="post"' in form
+        assert "pregnancy=" not in html and "goals=" not in html
+
+
+def test_save_share_and_delete(client, seeded):
+    check = answer_all(client, goals=["pain-tension"], yes=["pregnancy"])
+    results = show_results(client, check)
+    assert not SavedResult.objects.exists(), "nothing is kept unless the person asks"
+
+    saved_response = client.post(reverse("results-save"), {"answers": token_from(results)})
+    saved = SavedResult.objects.get()
+    link = saved_response.headers["Location"]
+    reopened = client.get(link)
+
+    assert link == saved.get_absolute_url() and saved.token in link
+    assert "?" not in link
+    assert reopened.status_code == 200 and reopened["Cache-Control"] == "no-store"
+    assert "Prenatal massage" in reopened.content.decode()
+    assert "has changed since you saved this" not in reopened.content.decode()
+    assert set(saved.answers) == {"goals", "conditions", "format", "pressure"}
+
+    deleted = client.post(reverse("saved-result-delete", args=[saved.token]))
+    assert deleted.status_code == 200
+    assert not SavedResult.objects.exists()
+    assert client.get(link).status_code == 404
+
+
+def test_reopened_result_says_when_the_catalogue_has_changed(client, seeded):
+    check = answer_all(client, goals=["pain-tension"])
+    results = show_results(client, check)
+    link = client.post(reverse("results-save"), {"answers": token_from(results)}).headers["Location"]
+
+    finding = Finding.objects.get(slug="massage-pain-tension")
+    finding.context = "Relief may only last a short time."
+    finding.save()
+    page = client.get(link).content.decode()
+
+    assert "has changed since you saved this" in page
+    assert "Relief may only last a short time." in page
+
+
+def test_an_expired_saved_result_is_gone(client, seeded):
+    saved = SavedResult.objects.create(
+        answers={"goals": ["sleep"], "conditions": {}, "format": "any", "pressure": "any"},
+        catalogue_version="x",
+    )
+    SavedResult.objects.filter(pk=saved.pk).update(
+        created_at=timezone.now() - timedelta(days=40), expires_at=timezone.now() - timedelta(days=1)
+    )
+
+    assert client.get(saved.get_absolute_url()).status_code == 404
+
+
+def grow_catalogue(extra: int) -> None:
+    condition = Condition.objects.get(slug="pregnancy")
+    for _ in range(extra):
+        therapy = TherapyFactory()
+        FindingFactory(therapy=therapy, goal_id=Finding.objects.first().goal_id)
+        SafetyRuleFactory(therapy=therapy, condition=condition, effect="caution")
+
+
+@pytest.mark.parametrize("extra", [0, 25])
+def test_results_page_runs_a_fixed_number_of_queries(client, seeded, extra, django_assert_num_queries):
+    grow_catalogue(extra)
+    check = answer_all(client, goals=["pain-tension", "immune-function"], yes=["pregnancy"])
+    token = token_from(check)
+    client.post(reverse("results"), {"answers": token})  # warm the catalogue snapshot
+
+    # the snapshot's change marker, and the goal labels
+    with django_assert_num_queries(2):
+        response = client.post(reverse("results"), {"answers": token})
+    assert response.status_code == 200

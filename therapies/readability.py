@@ -1,0 +1,22 @@
+"""Plain-language checks: public text should suit a reading age of about 11 to 12."""
+
+from __future__ import annotations
+
+import textstat
+
+# Flesch-Kincaid grade 8 is a reading age of about 13; grade 6–7 is 11–12. We hold every text to
+# grade 8 at most, so a sentence of everyday words passes and a dense one does not.
+MAX_GRADE = 8.0
+
+
+def reading_grade(text: str) -> float:
+    """Return the Flesch-Kincaid grade of a text (0 for empty text)."""
+    if not text.strip():
+        return 0.0
+    return float(textstat.flesch_kincaid_grade(text))
+
+
+def too_hard(texts: dict[str, str]) -> dict[str, float]:
+    """Return the named texts whose grade is above the limit, with their grades."""
+    grades = {name: reading_grade(text) for name, text in texts.items()}
+    return {name: round(grade, 1) for name, grade in grades.items() if grade > MAX_GRADE}

@@ -1,0 +1,103 @@
+"""Questionnaire answers: kept only in a signed cookie in the person's browser, never on the server.
+
+The answers travel as a signed value: in the cookie while the person answers, and in the body of
+the POST that shows the results (so a reload still works after the cookie is dropped). They never
+travel in a URL, and nothing here logs them.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.http import HttpRequest, HttpResponse
+
+from wellness.recommender import Answers
+
+COOKIE = "wellness_answers"
+SALT = "wellness.answers"
+# A person who walks away mid-way does not leave answers readable in the browser for long.
+MAX_AGE_SECONDS = 60 * 60
+
+FORMATS = ("any", "in-person", "online", "group")
+PRESSURES = ("any", "gentle", "firm")
+
+
+def empty() -> dict[str, Any]:
+    return {"goals": [], "conditions": {}, "format": None, "pressure": None}
+
+
+def clean(data: Any) -> dict[str, Any]:
+    """Return answers in their expected shape, dropping anything else."""
+    answers = empty()
+    if not isinstance(data, dict):
+        return answers
+    goals = data.get("goals")
+    if isinstance(goals, list):
+        answers["goals"] = [g for g in goals if isinstance(g, str)][:50]
+    conditions = data.get("conditions")
+    if isinstance(conditions, dict):
+        answers["conditions"] = {
+            k: v for k, v in conditions.items() if isinstance(k, str) and v in ("yes", "no")
+        }
+    if data.get("format") in FORMATS:
+        answers["format"] = data["format"]
+    if data.get("pressure") in PRESSURES:
+        answers["pressure"] = data["pressure"]
+    return answers
+
+
+def read(request: HttpRequest) -> dict[str, Any]:
+    """Return the answers so far from the signed cookie (empty if none or tampered with)."""
+    raw = request.get_signed_cookie(COOKIE, default=None, salt=SALT, max_age=MAX_AGE_SECONDS)
+    if raw is None:
+        return empty()
+    try:
+        return clean(json.loads(raw))
+    except ValueError:
+        return empty()
+
+
+def write(response: HttpResponse, answers: dict[str, Any]) -> None:
+    """Keep the answers in the person's browser until they close it (or an hour passes)."""
+    response.set_signed_cookie(
+        COOKIE,
+        json.dumps(clean(answers), separators=(",", ":")),
+        salt=SALT,
+        max_age=MAX_AGE_SECONDS,
+        httponly=True,
+        samesite="Lax",
+        secure=not settings.DEBUG,
+    )
+
+
+def forget(response: HttpResponse) -> None:
+    """Drop the answers cookie."""
+    response.delete_cookie(COOKIE, samesite="Lax")
+
+
+def to_token(answers: dict[str, Any]) -> str:
+    """Return the answers as a signed value to carry in a form body."""
+    return signing.dumps(clean(answers), salt=SALT, compress=True)
+
+
+def from_token(token: str) -> dict[str, Any] | None:
+    """Return the answers from a signed form value, or None if it is missing or not ours."""
+    if not token or len(token) > 4000:
+        return None
+    try:
+        return clean(signing.loads(token, salt=SALT))
+    except signing.BadSignature:
+        return None
+
+
+def to_engine(answers: dict[str, Any]) -> Answers:
+    """Return the engine's view of the answers."""
+    return Answers(
+        goals=frozenset(answers["goals"]),
+        conditions=frozenset(c for c, v in answers["conditions"].items() if v == "yes"),
+        format=answers["format"] or "any",
+        pressure=answers["pressure"] or "any",
+    )

@@ -1,0 +1,59 @@
+"""Questionnaire forms: one question a page, each error said next to its field."""
+
+from django import forms
+
+
+class GoalsForm(forms.Form):
+    goals = forms.MultipleChoiceField(
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Select at least one thing you would like help with",
+            "invalid_choice": "Select from the list",
+        },
+    )
+
+    def __init__(self, *args, goals, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.goal_records = list(goals)
+        self.fields["goals"].choices = [(g.slug, g.label) for g in self.goal_records]
+
+
+class YesNoForm(forms.Form):
+    answer = forms.ChoiceField(
+        choices=[("yes", "Yes"), ("no", "No")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select yes or no", "invalid_choice": "Select yes or no"},
+    )
+
+
+class PreferencesForm(forms.Form):
+    format = forms.ChoiceField(
+        label="How would you like to have therapy?",
+        choices=[
+            ("any", "No preference"),
+            ("in-person", "In person"),
+            ("online", "Online"),
+            ("group", "In a group"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how you would like to have therapy, or no preference"},
+    )
+    pressure = forms.ChoiceField(
+        label="If you have a massage, how firm would you like it?",
+        choices=[("any", "No preference"), ("gentle", "Gentle"), ("firm", "Firm")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how firm you would like a massage, or no preference"},
+    )
+
+
+def error_list(form: forms.Form) -> list[tuple[str, str]]:
+    """Return (field id, message) pairs for the error summary, in the order of the fields."""
+    errors = []
+    for name in form.fields:
+        for message in form.errors.get(name, []):
+            errors.append((f"id_{name}_0" if _is_choice(form, name) else f"id_{name}", message))
+    return errors
+
+
+def _is_choice(form: forms.Form, name: str) -> bool:
+    return isinstance(form.fields[name].widget, forms.RadioSelect | forms.CheckboxSelectMultiple)
