@@ -135,11 +135,10 @@ def _base(facts: FindingFacts) -> str:
 
 def finding_statement(facts: FindingFacts) -> str:
     """Return the plain-language statement of a finding, with its numbers and their range."""
-    sentence = _claim(facts) + _size(facts)
-    if facts.comparator:
-        sentence += f", compared with {facts.comparator}"
-    sentences = [sentence + "."]
-    for extra in (_range(facts), _base(facts), facts.context.strip()):
+    sentences = [_claim(facts) + _size(facts) + "."]
+    # Short sentences read more easily than one long one, so the comparison stands alone.
+    comparison = f"The studies compared this with {facts.comparator}" if facts.comparator else ""
+    for extra in (comparison, _range(facts), _base(facts), facts.context.strip()):
         if extra:
             sentences.append(extra if extra.endswith((".", "!", "?")) else extra + ".")
     return " ".join(sentences)

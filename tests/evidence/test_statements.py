@@ -24,8 +24,8 @@ POOLED = FindingFacts(
 
 def test_statement_gives_the_number_its_range_comparator_and_evidence_base():
     assert finding_statement(POOLED) == (
-        "Talking therapies probably raise signs of a healthy immune system by about 15%, "
-        "compared with control groups who did not get the therapy. "
+        "Talking therapies probably raise signs of a healthy immune system by about 15%. "
+        "The studies compared this with control groups who did not get the therapy. "
         "The true effect is likely between 6% and 24%. "
         "This is based on 56 studies with 4,060 people."
     )
