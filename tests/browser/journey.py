@@ -1,0 +1,59 @@
+"""Steps a person takes through the questionnaire, shared by the browser tests."""
+
+from playwright.sync_api import Page, expect
+
+
+def go(page: Page, path: str) -> None:
+    page.goto(page.base + path)
+
+
+def start(page: Page) -> None:
+    go(page, "/")
+    page.get_by_role("button", name="Start now").click()
+    page.get_by_role("button", name="Continue").click()
+
+
+def choose_goals(page: Page, *labels: str) -> None:
+    expect(page.get_by_role("heading", level=1)).to_have_text("What would you like help with?")
+    for label in labels:
+        page.get_by_label(label).check()
+    page.get_by_role("button", name="Continue").click()
+
+
+def answer_screening(page: Page, yes: set[str] = frozenset()) -> int:
+    """Answer every yes/no question; return how many there were."""
+    asked = 0
+    while page.locator("input[name=answer]").count():
+        question = page.get_by_role("heading", level=1).inner_text()
+        answer = "Yes" if any(word in question for word in yes) else "No"
+        page.get_by_label(answer, exact=True).check()
+        page.get_by_role("button", name="Continue").click()
+        asked += 1
+        if answer == "Yes" and "harming yourself" in question:
+            break
+    return asked
+
+
+def choose_preferences(page: Page, format: str = "No preference", pressure: str = "No preference"):
+    page.get_by_role("group", name="How would you like to have therapy?").get_by_label(format).check()
+    page.get_by_role("group", name="how firm").get_by_label(pressure).check()
+    page.get_by_role("button", name="Continue").click()
+
+
+def show_results(page: Page) -> None:
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your answers")
+    page.get_by_role("button", name="Show my results").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your results")
+
+
+def shortlist(page: Page) -> list[str]:
+    """Return the slugs of the recommended therapies, best first."""
+    return page.locator("#shortlist ~ ol > li[data-therapy]").evaluate_all(
+        "items => items.map(i => i.dataset.therapy)"
+    )
+
+
+def not_suitable(page: Page) -> list[str]:
+    return page.locator("li.card--excluded").evaluate_all(
+        "items => items.map(i => i.dataset.therapy)"
+    )

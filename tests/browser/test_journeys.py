@@ -1,0 +1,220 @@
+"""The public journeys of the product, in a real browser."""
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.browser.journey import (
+    answer_screening,
+    choose_goals,
+    choose_preferences,
+    go,
+    not_suitable,
+    show_results,
+    shortlist,
+    start,
+)
+
+MASSAGES_NEEDING_CLEARANCE = ["swedish-massage", "lymphatic-drainage"]
+
+
+def test_pregnant_and_wanting_relief_from_aches(page):
+    start(page)
+    choose_goals(page, "Ease pain and tight muscles")
+    answer_screening(page, yes={"pregnant"})
+    choose_preferences(page)
+    show_results(page)
+
+    found = shortlist(page)
+    assert found[0] == "prenatal-massage"
+    first = page.locator("li[data-therapy=prenatal-massage]")
+    expect(first).to_contain_text("made for pregnancy")
+    for slug in MASSAGES_NEEDING_CLEARANCE:
+        card = page.locator(f"li[data-therapy={slug}]")
+        expect(card.locator(".warning--clearance")).to_contain_text("Ask first")
+    # The clearance warning stands above the evidence on the card.
+    card_text = page.locator("li[data-therapy=swedish-massage]").inner_text()
+    assert card_text.index("Ask first") < card_text.index("What the evidence says")
+
+    page.get_by_role("button", name="Get a note for your doctor").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("A note for your doctor")
+    expect(page.locator("table")).to_contain_text("Swedish massage")
+
+
+def test_on_blood_thinners_and_wanting_less_muscle_pain(page):
+    start(page)
+    choose_goals(page, "Ease pain and tight muscles")
+    answer_screening(page, yes={"blood thinners"})
+    choose_preferences(page)
+    show_results(page)
+
+    excluded = not_suitable(page)
+    assert {"deep-tissue-massage", "sports-massage", "trigger-point-therapy"} <= set(excluded)
+    assert not set(excluded) & set(shortlist(page))
+    expect(page.locator("li[data-therapy=swedish-massage] .warning")).to_contain_text("Take care")
+    expect(page.locator("li[data-therapy=deep-tissue-massage]")).to_contain_text("blood thinners")
+
+
+def test_crisis_answered_yes_shows_urgent_help_alone(page):
+    start(page)
+    choose_goals(page, "Sleep better")
+    answer_screening(page, yes={"harming yourself"})
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Please get help now")
+    expect(page.locator("main")).to_contain_text("116 123")
+    expect(page.get_by_role("link", name="Call 999")).to_have_attribute("href", "tel:999")
+    assert page.locator("li[data-therapy]").count() == 0
+    cookies = {c["name"] for c in page.context.cookies()}
+    assert "wellness_answers" not in cookies
+
+
+def test_a_goal_with_no_good_option(page):
+    start(page)
+    choose_goals(page, "Cope with loss")
+    answer_screening(page)
+    choose_preferences(page)
+    show_results(page)
+
+    expect(page.get_by_role("heading", name="We have no therapy to suggest")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("Cope with loss: we found no therapy")
+    expect(page.locator("main")).to_contain_text("Talk to your GP")
+
+
+def test_whole_journey_works_with_javascript_off(no_js_page):
+    page = no_js_page
+    start(page)
+    page.get_by_role("button", name="Continue").click()  # no goal chosen
+    expect(page.locator(".error-summary")).to_contain_text("Select at least one thing")
+    choose_goals(page, "Sleep better")
+    answer_screening(page)
+    choose_preferences(page)
+    show_results(page)
+
+    assert shortlist(page), "a shortlist without any JavaScript"
+
+
+def test_change_an_answer_from_the_check_page(page):
+    start(page)
+    choose_goals(page, "Sleep better")
+    answer_screening(page)
+    choose_preferences(page)
+    page.get_by_role("link", name="Change your answer to: Are you pregnant?").click()
+    expect(page.get_by_label("No", exact=True)).to_be_checked()  # back keeps answers
+    page.get_by_label("Yes", exact=True).check()
+    page.get_by_role("button", name="Continue").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your answers")
+    row = page.locator(".summary-list__row", has_text="Are you pregnant?")
+    expect(row.locator(".summary-list__value")).to_have_text("Yes")
+    show_results(page)
+    assert shortlist(page)[0] == "prenatal-massage"
+
+
+def test_back_link_keeps_answers(page):
+    start(page)
+    choose_goals(page, "Sleep better", "Ease swelling")
+    page.get_by_role("link", name="Back").click()
+
+    expect(page.get_by_label("Sleep better")).to_be_checked()
+    expect(page.get_by_label("Ease swelling")).to_be_checked()
+    expect(page.get_by_label("Cope with loss")).not_to_be_checked()
+
+
+def test_share_link_reopened_in_a_new_browser(page, browser):
+    start(page)
+    choose_goals(page, "Ease pain and tight muscles")
+    answer_screening(page, yes={"pregnant"})
+    choose_preferences(page)
+    show_results(page)
+    expected = shortlist(page)
+
+    page.get_by_role("button", name="Save and get a link").click()
+    link = page.url
+    assert re.search(r"/results/saved/[\w-]{20,}/$", link) and "?" not in link
+
+    other = browser.new_context()
+    reopened = other.new_page()
+    reopened.goto(link)
+    expect(reopened.get_by_role("heading", level=1)).to_have_text("Your results")
+    assert shortlist(reopened) == expected
+    reopened.get_by_role("button", name="Delete these results now").click()
+    expect(reopened.get_by_role("heading", level=1)).to_have_text(
+        "Your results have been deleted"
+    )
+    assert reopened.goto(link).status == 404
+    other.close()
+
+
+def test_whole_journey_by_keyboard_alone(page):
+    go(page, "/")
+
+    def tab_to(name: str) -> None:
+        for _ in range(60):
+            page.keyboard.press("Tab")
+            focused = page.evaluate(
+                "() => (document.activeElement.innerText || document.activeElement.labels?.[0]"
+                "?.innerText || '').trim()"
+            )
+            if focused.startswith(name):
+                return
+        raise AssertionError(f"could not reach {name!r} with the Tab key")
+
+    def enter() -> None:
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+
+    tab_to("Start now")
+    enter()
+    tab_to("Continue")
+    enter()
+    tab_to("Sleep better")
+    page.keyboard.press("Space")
+    tab_to("Continue")
+    enter()
+    while page.locator("input[name=answer]").count():
+        tab_to("Yes")
+        page.keyboard.press("ArrowRight")  # radios move by arrow key: Yes → No
+        tab_to("Continue")
+        enter()
+    for _ in ("format", "pressure"):
+        tab_to("No preference")
+        page.keyboard.press("Space")
+    tab_to("Continue")
+    enter()
+    tab_to("Show my results")
+    enter()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your results")
+    assert shortlist(page)
+
+
+def test_phone_sized_journey_from_home_to_shortlist(phone):
+    """At 375 px every page fits without sideways scrolling, in a short, fixed number of steps."""
+    pages_seen = []
+
+    def fits() -> None:
+        pages_seen.append(phone.url)
+        width = phone.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= 375, f"{phone.url} scrolls sideways ({width}px)"
+
+    go(phone, "/")
+    fits()
+    phone.get_by_role("button", name="Start now").click()
+    fits()
+    phone.get_by_role("button", name="Continue").click()
+    fits()
+    choose_goals(phone, "Feel less stressed or anxious")
+    while phone.locator("input[name=answer]").count():
+        fits()
+        phone.get_by_label("No", exact=True).check()
+        phone.get_by_role("button", name="Continue").click()
+    fits()
+    choose_preferences(phone)
+    fits()
+    show_results(phone)
+    fits()
+
+    assert shortlist(phone)
+    # home, start, goals, 11 screening questions, preferences, check, results: 17 pages, each
+    # one question or one button, well inside two minutes for a person.
+    assert len(pages_seen) == 17
