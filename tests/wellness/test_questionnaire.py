@@ -1,4 +1,4 @@
-"""The questionnaire and results, through Django's test client (the browser tests drive Chromium)."""
+"""The questionnaire and results, through the test client (tests/browser drives Chromium)."""
 
 import re
 from datetime import timedelta
@@ -250,7 +250,9 @@ def test_save_share_and_delete(client, seeded):
 def test_reopened_result_says_when_the_catalogue_has_changed(client, seeded):
     check = answer_all(client, goals=["pain-tension"])
     results = show_results(client, check)
-    link = client.post(reverse("results-save"), {"answers": token_from(results)}).headers["Location"]
+    link = client.post(reverse("results-save"), {"answers": token_from(results)}).headers[
+        "Location"
+    ]
 
     finding = Finding.objects.get(slug="massage-pain-tension")
     finding.context = "Relief may only last a short time."
@@ -267,7 +269,8 @@ def test_an_expired_saved_result_is_gone(client, seeded):
         catalogue_version="x",
     )
     SavedResult.objects.filter(pk=saved.pk).update(
-        created_at=timezone.now() - timedelta(days=40), expires_at=timezone.now() - timedelta(days=1)
+        created_at=timezone.now() - timedelta(days=40),
+        expires_at=timezone.now() - timedelta(days=1),
     )
 
     assert client.get(saved.get_absolute_url()).status_code == 404
@@ -282,7 +285,9 @@ def grow_catalogue(extra: int) -> None:
 
 
 @pytest.mark.parametrize("extra", [0, 25])
-def test_results_page_runs_a_fixed_number_of_queries(client, seeded, extra, django_assert_num_queries):
+def test_results_page_runs_a_fixed_number_of_queries(
+    client, seeded, extra, django_assert_num_queries
+):
     grow_catalogue(extra)
     check = answer_all(client, goals=["pain-tension", "immune-function"], yes=["pregnancy"])
     token = token_from(check)

@@ -1,0 +1,108 @@
+"""The catalogue snapshot: built in a fixed number of queries, kept while nothing changes."""
+
+import pytest
+
+from evidence.catalogue import catalogue_load
+from evidence.models import Finding, SafetyRule, Source
+from tests.factories import FindingFactory, SafetyRuleFactory, TherapyFactory
+from therapies.models import Condition, Goal, Therapy
+from wellness import selectors
+from wellness.recommender import Answers, recommend
+
+
+@pytest.fixture
+def seeded(db):
+    catalogue_load()
+    selectors._cached = None
+
+
+def test_warm_snapshot_costs_one_query(seeded, django_assert_num_queries):
+    selectors.catalogue_snapshot()
+
+    with django_assert_num_queries(1):
+        selectors.catalogue_snapshot()
+
+
+@pytest.mark.parametrize("extra", [0, 30])
+def test_snapshot_build_runs_the_same_queries_at_any_size(seeded, extra, django_assert_num_queries):
+    condition = Condition.objects.get(slug="pregnancy")
+    goal = Goal.objects.get(slug="sleep")
+    for _ in range(extra):
+        therapy = TherapyFactory()
+        FindingFactory(therapy=therapy, goal=goal)
+        SafetyRuleFactory(therapy=therapy, condition=condition)
+
+    with django_assert_num_queries(6):
+        snapshot = selectors.catalogue_snapshot_build()
+
+    assert len(snapshot.therapies) == 12 + extra
+
+
+def test_any_change_to_catalogue_or_evidence_makes_a_new_version(seeded):
+    first = selectors.catalogue_snapshot()
+    rule = SafetyRule.objects.get(therapy__slug="swedish-massage", condition__slug="pregnancy")
+    rule.message = "Ask your midwife first."
+    rule.save()
+
+    second = selectors.catalogue_snapshot()
+
+    assert second.version != first.version
+    assert any(
+        r.message == "Ask your midwife first." for r in second.rules_by_condition["pregnancy"]
+    )
+
+
+def test_version_is_the_same_for_the_same_content(seeded):
+    assert (
+        selectors.catalogue_snapshot_build().version == selectors.catalogue_snapshot_build().version
+    )
+
+
+def test_a_retracted_source_leaves_the_results_at_once(seeded):
+    source = Source.objects.get(slug="shields-2020-jama-psychiatry")
+    answers = Answers(goals=frozenset({"immune-function"}))
+    before = recommend(answers=answers, catalogue=selectors.catalogue_snapshot())
+    assert any(r.therapy.slug == "cbt" for r in before.recommendations)
+
+    source.status = Source.Status.RETRACTED
+    source.save()
+    after = recommend(answers=answers, catalogue=selectors.catalogue_snapshot())
+
+    assert not any(r.therapy.slug == "cbt" for r in after.recommendations)
+    statements = [b.statement for r in after.recommendations for b in r.benefits]
+    assert not any("15%" in s for s in statements)
+
+
+def test_unpublished_therapies_are_left_out(seeded):
+    Therapy.objects.filter(slug="swedish-massage").update(published=False)
+
+    snapshot = selectors.catalogue_snapshot_build()
+
+    assert "swedish-massage" not in snapshot.therapies
+    assert all(
+        r.therapy != "swedish-massage" for rs in snapshot.rules_by_condition.values() for r in rs
+    )
+
+
+def test_safety_rules_apply_even_when_their_source_is_not_published(seeded):
+    Source.objects.filter(slug="nccih-massage").update(status=Source.Status.DRAFT)
+
+    snapshot = selectors.catalogue_snapshot_build()
+
+    rules = [
+        r
+        for r in snapshot.rules_by_condition["blood-thinners"]
+        if r.therapy == "deep-tissue-massage"
+    ]
+    assert rules and rules[0].effect == "exclude"
+    assert rules[0].source is None  # the draft source itself is not shown
+
+
+def test_only_findings_of_published_sources_are_in_the_snapshot(seeded):
+    draft = FindingFactory(source__status="draft", therapy=Therapy.objects.get(slug="cbt"))
+
+    snapshot = selectors.catalogue_snapshot_build()
+
+    slugs = {f.slug for fs in snapshot.findings_by_goal.values() for f in fs}
+    assert draft.slug not in slugs
+    assert slugs == set(Finding.objects.published().values_list("slug", flat=True))
