@@ -35,7 +35,9 @@ def answer_screening(page: Page, yes: set[str] = frozenset()) -> int:
 
 
 def choose_preferences(page: Page, format: str = "No preference", pressure: str = "No preference"):
-    page.get_by_role("group", name="How would you like to have therapy?").get_by_label(format).check()
+    page.get_by_role("group", name="How would you like to have therapy?").get_by_label(
+        format
+    ).check()
     page.get_by_role("group", name="how firm").get_by_label(pressure).check()
     page.get_by_role("button", name="Continue").click()
 

@@ -99,7 +99,9 @@ def test_crisis_page_has_no_violations(page):
 
 def test_error_page_has_no_violations(page):
     html = (TEMPLATES / "500.html").read_text()
-    page.route(page.base + "/__500__", lambda route: route.fulfill(body=html, content_type="text/html"))
+    page.route(
+        page.base + "/__500__", lambda route: route.fulfill(body=html, content_type="text/html")
+    )
     go(page, "/__500__")
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("problem with the service")

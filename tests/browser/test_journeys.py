@@ -10,8 +10,8 @@ from tests.browser.journey import (
     choose_preferences,
     go,
     not_suitable,
-    show_results,
     shortlist,
+    show_results,
     start,
 )
 
@@ -138,9 +138,7 @@ def test_share_link_reopened_in_a_new_browser(page, browser):
     expect(reopened.get_by_role("heading", level=1)).to_have_text("Your results")
     assert shortlist(reopened) == expected
     reopened.get_by_role("button", name="Delete these results now").click()
-    expect(reopened.get_by_role("heading", level=1)).to_have_text(
-        "Your results have been deleted"
-    )
+    expect(reopened.get_by_role("heading", level=1)).to_have_text("Your results have been deleted")
     assert reopened.goto(link).status == 404
     other.close()
 
