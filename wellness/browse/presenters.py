@@ -1,0 +1,182 @@
+"""Shape what the selectors return into what the browse pages show, without touching the database.
+
+Everything here works on objects already loaded (findings with their therapy, goal and source;
+therapies with their goals and safety rules), so a page's query count never depends on the data.
+The words a person reads live in the templates; here we only decide which of them apply.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Sequence
+from itertools import groupby
+
+from evidence.models import Finding, SafetyRule
+from evidence.statements import CERTAINTY_LABELS, certainty_words, statement_for
+from therapies.models import Condition, Goal, Therapy
+
+# Stronger first; the order a person should read safety rules in: the firmest first.
+CERTAINTY_RANK = {"high": 4, "moderate": 3, "low": 2, "very-low": 1}
+EFFECT_ORDER = ("exclude", "clearance", "caution", "suits")
+
+
+@dataclasses.dataclass(frozen=True)
+class FindingView:
+    finding: Finding
+    statement: str
+    certainty_label: str
+    certainty_words: str
+
+    @property
+    def about_kind(self) -> bool:
+        return not self.finding.therapy_id
+
+
+def finding_view(finding: Finding) -> FindingView:
+    """Return a finding with its public statement and its certainty in words."""
+    return FindingView(
+        finding=finding,
+        statement=statement_for(finding),
+        certainty_label=CERTAINTY_LABELS[finding.certainty],
+        certainty_words=certainty_words(finding.certainty),
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class GoalEvidence:
+    goal: Goal
+    findings: tuple[FindingView, ...]
+    # clear | weak | mixed | unclear | harm | none: which plain note the template shows.
+    verdict: str
+    best_certainty_label: str
+
+
+def _verdict(findings: Sequence[Finding]) -> tuple[str, str]:
+    if not findings:
+        return "none", ""
+    benefits = [f for f in findings if f.direction == Finding.Direction.BENEFIT]
+    if not benefits:
+        harms = any(f.direction == Finding.Direction.HARM for f in findings)
+        return ("harm" if harms else "unclear"), ""
+    best = max(benefits, key=lambda f: CERTAINTY_RANK[f.certainty]).certainty
+    label = CERTAINTY_LABELS[best]
+    if len(benefits) < len(findings):
+        return "mixed", label
+    return ("clear" if CERTAINTY_RANK[best] >= CERTAINTY_RANK["moderate"] else "weak"), label
+
+
+def _about(finding: Finding, therapy: Therapy) -> bool:
+    if finding.therapy_id:
+        return finding.therapy_id == therapy.pk
+    return finding.therapy_kind == therapy.kind
+
+
+def _finding_order(finding: Finding) -> tuple:
+    # The therapy's own findings before those about its whole kind; surer evidence first.
+    return (not finding.therapy_id, -CERTAINTY_RANK[finding.certainty], finding.slug)
+
+
+def evidence_by_goal(*, therapy: Therapy, findings: Iterable[Finding]) -> list[GoalEvidence]:
+    """Return, goal by goal, the findings about a therapy or its kind and how sure they are.
+
+    The goals are those the therapy is offered for and those any finding speaks about, so
+    evidence of no clear effect (say, massage for cancer pain) is shown, not left out.
+    """
+    by_goal: dict[int, list[Finding]] = {goal.pk: [] for goal in therapy.goals.all()}
+    goals = {goal.pk: goal for goal in therapy.goals.all()}
+    for finding in findings:
+        if _about(finding, therapy):
+            goals.setdefault(finding.goal_id, finding.goal)
+            by_goal.setdefault(finding.goal_id, []).append(finding)
+    result = []
+    for goal in sorted(goals.values(), key=lambda g: (g.position, g.label, g.slug)):
+        goal_findings = sorted(by_goal[goal.pk], key=_finding_order)
+        verdict, best = _verdict(goal_findings)
+        result.append(
+            GoalEvidence(
+                goal=goal,
+                findings=tuple(finding_view(f) for f in goal_findings),
+                verdict=verdict,
+                best_certainty_label=best,
+            )
+        )
+    return result
+
+
+@dataclasses.dataclass(frozen=True)
+class RuleGroup:
+    effect: str
+    rules: tuple[SafetyRule, ...]
+
+
+def rule_groups(rules: Iterable[SafetyRule]) -> list[RuleGroup]:
+    """Return the safety rules grouped by effect, the firmest first, leaving out empty groups."""
+    rules = list(rules)
+    groups = []
+    for effect in EFFECT_ORDER:
+        matching = tuple(rule for rule in rules if rule.effect == effect)
+        if matching:
+            groups.append(RuleGroup(effect=effect, rules=matching))
+    return groups
+
+
+def formats_text(therapy: Therapy) -> str:
+    """Return the ways a therapy is offered as one phrase: "In person, online or in a group"."""
+    ways = [
+        words
+        for words, offered in (
+            ("in person", therapy.in_person),
+            ("online", therapy.online),
+            ("in a group", therapy.group),
+        )
+        if offered
+    ]
+    phrase = ways[-1] if len(ways) < 2 else f"{', '.join(ways[:-1])} or {ways[-1]}"
+    return phrase[:1].upper() + phrase[1:]
+
+
+def findings_by_goal(findings: Iterable[Finding]) -> list[tuple[Goal, list[FindingView]]]:
+    """Return findings (already ordered by goal) grouped under their goal."""
+    return [
+        (goal, [finding_view(f) for f in group])
+        for goal, group in groupby(findings, key=lambda f: f.goal)
+    ]
+
+
+def rules_by_therapy(rules: Iterable[SafetyRule]) -> list[tuple[Therapy, list[SafetyRule]]]:
+    """Return safety rules (already ordered by therapy) grouped under their therapy."""
+    return [(therapy, list(group)) for therapy, group in groupby(rules, key=lambda r: r.therapy)]
+
+
+# --- Compare --------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class CompareRow:
+    """One row of the comparison: a goal or a condition, and one cell per therapy."""
+
+    subject: Goal | Condition
+    cells: tuple
+
+
+def goal_rows(*, therapies: Sequence[Therapy], findings: Sequence[Finding]) -> list[CompareRow]:
+    """Return one row per goal any of the therapies speaks to, with each one's evidence."""
+    evidence = [
+        {e.goal.pk: e for e in evidence_by_goal(therapy=therapy, findings=findings)}
+        for therapy in therapies
+    ]
+    goals = {e.goal.pk: e.goal for column in evidence for e in column.values()}
+    return [
+        CompareRow(subject=goal, cells=tuple(column.get(goal.pk) for column in evidence))
+        for goal in sorted(goals.values(), key=lambda g: (g.position, g.label, g.slug))
+    ]
+
+
+def condition_rows(*, therapies: Sequence[Therapy]) -> list[CompareRow]:
+    """Return one row per condition any of the therapies has a safety rule for."""
+    rules = [{rule.condition_id: rule for rule in t.safety_rules.all()} for t in therapies]
+    conditions = {rule.condition_id: rule.condition for column in rules for rule in column.values()}
+    return [
+        CompareRow(subject=condition, cells=tuple(column.get(condition.pk) for column in rules))
+        for condition in sorted(conditions.values(), key=lambda c: (c.position, c.slug))
+    ]
