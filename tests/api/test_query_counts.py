@@ -1,0 +1,69 @@
+"""Every list costs the same few queries whatever the page size and the catalogue's size."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import (
+    CrisisContactFactory,
+    FindingFactory,
+    SafetyRuleFactory,
+    SourceFactory,
+    TherapyFactory,
+)
+from therapies.models import Condition, Goal
+
+pytestmark = pytest.mark.django_db
+
+# The change marker (for the ETag), the count, the page, then one per prefetched collection.
+QUERIES = {
+    "/api/v1/therapies/": 6,  # + goals, safety rules, findings
+    "/api/v1/therapies/?kind=massage&goal=sleep": 7,  # + the goal the filter names
+    "/api/v1/goals/": 3,
+    "/api/v1/conditions/": 3,
+    "/api/v1/crisis-contacts/?region=GB": 3,
+    "/api/v1/sources/": 4,  # + findings
+    "/api/v1/findings/": 3,
+    "/api/v1/safety-rules/": 3,
+}
+PAGE_SIZES = (5, 100)
+
+
+def grow(extra: int) -> None:
+    """Add therapies, each with findings, a rule, a source and a crisis line of its own."""
+    sleep = Goal.objects.get(slug="sleep")
+    pregnancy = Condition.objects.get(slug="pregnancy")
+    for n in range(extra):
+        therapy = TherapyFactory()
+        therapy.goals.add(sleep)
+        source = SourceFactory()
+        FindingFactory(therapy=therapy, goal=sleep, source=source)
+        FindingFactory(therapy=None, therapy_kind="massage", goal=sleep, source=source)
+        SafetyRuleFactory(therapy=therapy, condition=pregnancy, source=source)
+        CrisisContactFactory(name=f"Line {n}")
+
+
+def count_queries(client, url: str, django_assert_num_queries, expected: int) -> None:
+    sep = "&" if "?" in url else "?"
+    for page_size in PAGE_SIZES:
+        with django_assert_num_queries(expected):
+            response = client.get(f"{url}{sep}page_size={page_size}")
+        assert response.status_code == 200
+        assert response.json()["results"]
+
+
+@pytest.mark.parametrize("url", list(QUERIES))
+def test_list_queries_are_fixed_at_any_size(api, seeded, django_assert_num_queries, url):
+    count_queries(api, url, django_assert_num_queries, QUERIES[url])
+    grow(30)
+    count_queries(api, url, django_assert_num_queries, QUERIES[url])
+
+
+def test_a_staff_list_adds_only_the_token_and_permission_lookups(
+    as_curator, seeded, django_assert_num_queries
+):
+    # The token with its user, then the user's and their groups' permissions (once a request).
+    expected = QUERIES["/api/v1/sources/"] + 3
+    count_queries(as_curator, "/api/v1/sources/", django_assert_num_queries, expected)
+    grow(30)
+    count_queries(as_curator, "/api/v1/sources/", django_assert_num_queries, expected)

@@ -1,0 +1,100 @@
+"""The OpenAPI schema: drf-spectacular's, plus the problem responses every operation can give."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular import openapi
+from rest_framework.permissions import SAFE_METHODS, AllowAny
+
+from wellness.api.etags import CatalogueETagMixin
+from wellness.api.permissions import PublicReadModelWrite
+from wellness.api.problems import MEDIA_TYPE, ProblemSerializer
+
+BODY_METHODS = ("POST", "PUT", "PATCH")
+
+DESCRIPTIONS = {
+    400: "Invalid input: `errors` names each bad field and what is allowed.",
+    401: "Not authenticated: send a token (`Authorization: Token …`) or log in.",
+    403: "Authenticated, but without the permission this needs.",
+    404: "No such record, or no such page.",
+    406: "Only JSON can be returned.",
+    409: "Conflicts with the current state, e.g. a record still in use.",
+    413: "The request body is too large.",
+    415: "Send the body as `application/json`.",
+    429: "Too many requests: wait for `Retry-After` seconds.",
+}
+
+HEADERS = {
+    401: {
+        "WWW-Authenticate": {
+            "schema": {"type": "string"},
+            "description": "How to authenticate.",
+        }
+    },
+    429: {
+        "Retry-After": {
+            "schema": {"type": "integer"},
+            "description": "Seconds to wait before trying again.",
+        }
+    },
+}
+
+ETAG_HEADER = {
+    "ETag": {
+        "schema": {"type": "string"},
+        "description": "Changes when the catalogue does; send it back in `If-None-Match`.",
+    }
+}
+
+
+class AutoSchema(openapi.AutoSchema):
+    def _is_public(self) -> bool:
+        for permission in self.view.get_permissions():
+            if isinstance(permission, AllowAny):
+                return True
+            if isinstance(permission, PublicReadModelWrite) and self.method in SAFE_METHODS:
+                return True
+        return False
+
+    def get_auth(self) -> list[dict[str, list]]:
+        auths = super().get_auth()
+        if self._is_public() and {} not in auths:
+            auths.append({})
+        return auths
+
+    def _problem_statuses(self) -> list[int]:
+        has_body = self.method in BODY_METHODS and self.get_request_serializer() is not None
+        is_list = self.method == "GET" and self._is_list_view()
+        statuses = [406]
+        if has_body or is_list:
+            statuses.append(400)
+        if not self._is_public():
+            statuses += [401, 403]
+            if self.method not in SAFE_METHODS:
+                statuses.append(409)
+        if "{" in self.path or is_list:
+            statuses.append(404)
+        if has_body:
+            statuses += [413, 415]
+        if self.method not in SAFE_METHODS and self.view.get_throttles():
+            statuses.append(429)
+        return sorted(statuses)
+
+    def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
+        responses = super()._get_response_bodies(direction)
+        problem = self.resolve_serializer(ProblemSerializer, direction).ref
+        for status in self._problem_statuses():
+            entry = responses.setdefault(str(status), {"description": DESCRIPTIONS[status]})
+            entry.setdefault("content", {})[MEDIA_TYPE] = {"schema": problem}
+            if status in HEADERS:
+                entry["headers"] = {**entry.get("headers", {}), **HEADERS[status]}
+        if self.method == "GET" and isinstance(self.view, CatalogueETagMixin):
+            ok = responses.get("200")
+            if ok is not None:
+                ok["headers"] = {**ok.get("headers", {}), **ETAG_HEADER}
+            responses["304"] = {
+                "description": "Not modified: the `If-None-Match` tag is still current.",
+                "headers": ETAG_HEADER,
+            }
+        return dict(sorted(responses.items()))

@@ -1,0 +1,76 @@
+"""The querysets the API reads, shaped so each list costs the same few queries at any size.
+
+``everything`` is for staff who hold the model's view permission: they also see drafts, unpublished
+therapies and inactive questions. Nested collections are always the public ones (published
+findings, rules of active questions), so a staff member sees what the public will see.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+
+from evidence.models import Finding, SafetyRule, Source
+from therapies.models import Condition, CrisisContact, Goal, Therapy
+
+
+def _public_rules() -> QuerySet[SafetyRule]:
+    return SafetyRule.objects.filter(condition__active=True).select_related(
+        "therapy", "condition", "source"
+    )
+
+
+def _findings() -> QuerySet[Finding]:
+    # statement_for reads finding.therapy.name; the source and goal are shown by slug.
+    return Finding.objects.select_related("therapy", "goal", "source")
+
+
+def therapies_for_api(*, everything: bool) -> QuerySet[Therapy]:
+    """Return therapies with their goals, the public safety rules and the published findings."""
+    therapies = Therapy.objects.all() if everything else Therapy.objects.published()
+    return therapies.order_by("name", "slug").prefetch_related(
+        "goals",
+        Prefetch("safety_rules", queryset=_public_rules()),
+        Prefetch("findings", queryset=_findings().published()),
+    )
+
+
+def goals_for_api(*, everything: bool) -> QuerySet[Goal]:
+    """Return every goal (goals have no draft state)."""
+    return Goal.objects.order_by("position", "label", "slug")
+
+
+def conditions_for_api(*, everything: bool) -> QuerySet[Condition]:
+    """Return the screening questions asked (all of them for staff)."""
+    return Condition.objects.all() if everything else Condition.objects.active()
+
+
+def crisis_contacts_for_api(*, everything: bool) -> QuerySet[CrisisContact]:
+    """Return the crisis lines of every region."""
+    return CrisisContact.objects.all()
+
+
+def sources_for_api(*, everything: bool) -> QuerySet[Source]:
+    """Return sources with their findings: published ones, or all of them for staff."""
+    if everything:
+        sources = Source.objects.select_related("submitted_by", "reviewed_by")
+    else:
+        sources = Source.objects.published()
+    return sources.order_by("-year", "title", "slug").prefetch_related(
+        Prefetch("findings", queryset=_findings())
+    )
+
+
+def findings_for_api(*, everything: bool) -> QuerySet[Finding]:
+    """Return findings: those of published sources, or all of them for staff."""
+    findings = _findings()
+    return findings if everything else findings.published()
+
+
+def safety_rules_for_api(*, everything: bool) -> QuerySet[SafetyRule]:
+    """Return safety rules: those of published therapies and asked questions, or all for staff."""
+    if everything:
+        rules = SafetyRule.objects.select_related("therapy", "condition", "source")
+    else:
+        rules = _public_rules().filter(therapy__published=True)
+    # Pages need a total order: the default one (therapy name, question position) may tie.
+    return rules.order_by("therapy__name", "therapy__slug", "condition__position", "pk")

@@ -1,0 +1,123 @@
+"""The catalogue's vocabulary: therapies, goals, screening questions and crisis lines."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from therapies.models import Condition, CrisisContact, Goal, Therapy
+from wellness.api.serializers.base import AllowedChoiceField, CleanModelSerializer, SlugRefField
+from wellness.api.serializers.evidence import FindingSerializer, SafetyRuleSerializer
+from wellness.recommender import FORMATS
+
+# The engine's name of a delivery format -> the Therapy field that says it is offered.
+FORMAT_FIELDS = {name: name.replace("-", "_") for name in FORMATS}
+
+
+class FormatsField(serializers.ListField):
+    """The ways a therapy is offered, as a list such as ``["in-person", "online"]``."""
+
+    model_fields = tuple(FORMAT_FIELDS.values())
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            child=AllowedChoiceField(choices=FORMATS),
+            allow_empty=False,
+            source="*",
+            **kwargs,
+        )
+
+    def to_representation(self, therapy: Therapy) -> list[str]:
+        return [name for name, field in FORMAT_FIELDS.items() if getattr(therapy, field)]
+
+    def to_internal_value(self, data: Any) -> dict[str, bool]:
+        chosen = set(super().to_internal_value(data))
+        return {field: name in chosen for name, field in FORMAT_FIELDS.items()}
+
+
+class TherapySerializer(serializers.ModelSerializer):
+    formats = FormatsField(read_only=True)
+    goals = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    safety_rules = SafetyRuleSerializer(many=True, read_only=True)
+    findings = FindingSerializer(many=True, read_only=True, help_text="Published findings only.")
+
+    class Meta:
+        model = Therapy
+        fields = [
+            "slug",
+            "name",
+            "kind",
+            "summary",
+            "what_to_expect",
+            "session_minutes_min",
+            "session_minutes_max",
+            "formats",
+            "pressure",
+            "goals",
+            "published",
+            "reviewed_on",
+            "next_review_on",
+            "updated_at",
+            "safety_rules",
+            "findings",
+        ]
+        read_only_fields = fields
+
+
+class TherapyWriteSerializer(CleanModelSerializer):
+    formats = FormatsField()
+    goals = SlugRefField(many=True, queryset=Goal.objects.all(), required=False)
+
+    constraint_fields = {
+        "therapy_session_length_in_order": "session_minutes_min",
+        "therapy_offered_in_some_format": "formats",
+        "therapy_next_review_after_last": "next_review_on",
+        "therapy_kind_valid": "kind",
+        "therapy_pressure_valid": "pressure",
+    }
+
+    class Meta:
+        model = Therapy
+        fields = [
+            "slug",
+            "name",
+            "kind",
+            "summary",
+            "what_to_expect",
+            "session_minutes_min",
+            "session_minutes_max",
+            "formats",
+            "pressure",
+            "goals",
+            "published",
+            "reviewed_on",
+            "next_review_on",
+        ]
+
+
+class GoalSerializer(CleanModelSerializer):
+    class Meta:
+        model = Goal
+        fields = ["slug", "label", "description", "position"]
+
+
+class ConditionSerializer(CleanModelSerializer):
+    constraint_fields = {"condition_single_crisis_question": "is_crisis"}
+
+    class Meta:
+        model = Condition
+        fields = ["slug", "question", "help_text", "is_crisis", "active", "position"]
+        # The single-crisis-question constraint is checked by full_clean, with its own message.
+        extra_kwargs = {"is_crisis": {"validators": []}}
+
+
+class CrisisContactSerializer(CleanModelSerializer):
+    constraint_fields = {
+        "crisis_contact_reachable": "phone",
+        "crisis_contact_region_valid": "region",
+    }
+
+    class Meta:
+        model = CrisisContact
+        fields = ["id", "region", "name", "phone", "text", "url", "when_to_use", "position"]

@@ -1,0 +1,207 @@
+"""Sourced claims: sources, their findings (each worded by ``statement_for``) and safety rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from evidence.models import Finding, SafetyRule, Source
+from evidence.statements import statement_for
+from therapies.models import Condition, Goal, Therapy
+from wellness.api.serializers.base import (
+    AllowedChoiceField,
+    CleanModelSerializer,
+    PublishedSourceRefField,
+    SlugRefField,
+    SourceRefField,
+)
+
+
+class FindingSerializer(serializers.ModelSerializer):
+    therapy = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    # Empty when the finding is about one therapy, or reports no number.
+    therapy_kind = serializers.ChoiceField(
+        choices=Therapy.Kind.choices, allow_blank=True, read_only=True
+    )
+    effect_measure = serializers.ChoiceField(
+        choices=Finding.Measure.choices, allow_blank=True, read_only=True
+    )
+    goal = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    statement = serializers.SerializerMethodField(
+        help_text="The finding in plain words, with its numbers, their range and certainty."
+    )
+    source = SourceRefField()
+
+    class Meta:
+        model = Finding
+        fields = [
+            "slug",
+            "therapy",
+            "therapy_kind",
+            "goal",
+            "outcome",
+            "population",
+            "comparator",
+            "direction",
+            "effect_measure",
+            "effect_value",
+            "ci_low",
+            "ci_high",
+            "studies_count",
+            "participants_count",
+            "certainty",
+            "context",
+            "statement",
+            "source",
+        ]
+        read_only_fields = fields
+
+    def get_statement(self, finding: Finding) -> str:
+        return statement_for(finding)
+
+
+class FindingWriteSerializer(CleanModelSerializer):
+    source = SlugRefField(queryset=Source.objects.all())
+    therapy = SlugRefField(
+        queryset=Therapy.objects.all(),
+        allow_null=True,
+        required=False,
+        help_text="The therapy; leave out (or null) for a finding about a whole kind.",
+    )
+    goal = SlugRefField(queryset=Goal.objects.all())
+
+    constraint_fields = {
+        "finding_about_one_therapy_or_one_kind": "therapy",
+        "finding_ci_low_not_above_high": "ci_low",
+        "finding_value_not_below_ci": "effect_value",
+        "finding_value_not_above_ci": "effect_value",
+        "finding_number_has_measure": "effect_measure",
+        "finding_ci_has_both_ends": "ci_high",
+        "finding_direction_valid": "direction",
+        "finding_certainty_valid": "certainty",
+    }
+
+    class Meta:
+        model = Finding
+        fields = [f for f in FindingSerializer.Meta.fields if f != "statement"]
+
+
+class SourceStaffSerializer(serializers.ModelSerializer):
+    """What only staff see of a source: its review and link checks."""
+
+    submitted_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+    reviewed_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+
+    class Meta:
+        model = Source
+        fields = [
+            "note",
+            "submitted_by",
+            "submitted_at",
+            "reviewed_by",
+            "link_checked_at",
+            "link_status",
+            "link_broken",
+        ]
+        read_only_fields = fields
+
+
+class SourceSerializer(serializers.ModelSerializer):
+    type = serializers.ChoiceField(
+        choices=Source.Type.choices, source="source_type", read_only=True
+    )
+    url = serializers.URLField(read_only=True, allow_blank=True)
+    link = serializers.CharField(read_only=True, help_text="The best address to read it at.")
+    findings = FindingSerializer(many=True, read_only=True)
+    staff = serializers.SerializerMethodField(
+        help_text="Review and link-check details; null unless you may view sources as staff."
+    )
+
+    class Meta:
+        model = Source
+        fields = [
+            "slug",
+            "title",
+            "authors",
+            "venue",
+            "year",
+            "doi",
+            "pmid",
+            "url",
+            "link",
+            "type",
+            "studies_count",
+            "participants_count",
+            "status",
+            "reviewed_at",
+            "updated_at",
+            "findings",
+            "staff",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(SourceStaffSerializer(allow_null=True))
+    def get_staff(self, source: Source) -> dict[str, Any] | None:
+        request = self.context.get("request")
+        if request is None or not request.user.has_perm("evidence.view_source"):
+            return None
+        return SourceStaffSerializer(source).data
+
+
+class SourceWriteSerializer(CleanModelSerializer):
+    type = AllowedChoiceField(choices=Source.Type.choices, source="source_type")
+
+    constraint_fields = {
+        "source_year_plausible": "year",
+        "source_type_valid": "type",
+    }
+
+    class Meta:
+        model = Source
+        fields = [
+            "slug",
+            "title",
+            "authors",
+            "venue",
+            "year",
+            "doi",
+            "pmid",
+            "url",
+            "type",
+            "studies_count",
+            "participants_count",
+            "note",
+        ]
+        extra_kwargs = {"note": {"help_text": "For curators only; never shown to the public."}}
+
+
+class SafetyRuleSerializer(serializers.ModelSerializer):
+    therapy = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    condition = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    source = PublishedSourceRefField(help_text="Null while the source is not yet published.")
+
+    class Meta:
+        model = SafetyRule
+        fields = ["id", "therapy", "condition", "effect", "message", "source"]
+        read_only_fields = fields
+
+
+class SafetyRuleWriteSerializer(CleanModelSerializer):
+    therapy = SlugRefField(queryset=Therapy.objects.all())
+    condition = SlugRefField(queryset=Condition.objects.all())
+    source = SlugRefField(queryset=Source.objects.all())
+
+    constraint_fields = {
+        "safety_rule_one_per_condition_and_therapy": "therapy",
+        "safety_rule_effect_valid": "effect",
+    }
+
+    class Meta:
+        model = SafetyRule
+        fields = ["id", "therapy", "condition", "effect", "message", "source"]
