@@ -1,29 +1,21 @@
-"""Load the versioned seed catalogue (``evidence/data/catalogue.yaml``) into the database.
-
-The file is checked whole before anything is kept: a malformed file is rejected with the file,
-the record and the field named, and the database is left as it was. Loading is idempotent: records
-are matched on their natural keys, and a record equal to the file is not written again (so no new
-history row appears either). A record that staff changed since it was loaded is kept as staff left
-it unless ``update`` is asked for, so a restart never undoes their work.
-"""
+"""The shape of the catalogue file: sections, fields, how each maps to the models, checks."""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import yaml
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import models, transaction
+from django.db import models
 
 from evidence.models import Finding, SafetyRule, Source
 from therapies.models import Condition, CrisisContact, Goal, Therapy
 
-DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "catalogue.yaml"
+DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "catalogue.yaml"
 
 SECTIONS = (
     "sources",
@@ -394,206 +386,3 @@ def _check_list(
             f"{where}: field '{name}' needs at least one of {', '.join(sorted(allowed))}."
         )
     return errors
-
-
-# --- Writing ---------------------------------------------------------------------------------
-
-
-def catalogue_load(
-    *, path: Path = DEFAULT_PATH, update: bool = False, dry_run: bool = False
-) -> LoadReport:
-    """Load the catalogue file whole, or raise CatalogueError and leave the database untouched."""
-    data = read_catalogue(path)
-    version = data["version"].strip()
-    counts = {section: SectionCount() for section in SECTIONS}
-    errors: list[str] = []
-    with transaction.atomic():
-        loaded: dict[str, dict[str, models.Model]] = {section: {} for section in SECTIONS}
-        for section in SECTIONS:
-            for index, record in enumerate(data[section]):
-                where = f"{path}: {_describe(section, index, record)}"
-                _load_record(
-                    section=section,
-                    record=record,
-                    where=where,
-                    loaded=loaded,
-                    update=update,
-                    version=version,
-                    count=counts[section],
-                    errors=errors,
-                )
-        if errors:
-            # Leaving the atomic block by an exception rolls back every write made so far.
-            raise CatalogueError(errors)
-        if dry_run:
-            transaction.set_rollback(True)
-    return LoadReport(version=version, counts=counts)
-
-
-def _load_record(
-    *,
-    section: str,
-    record: dict[str, Any],
-    where: str,
-    loaded: dict[str, dict[str, models.Model]],
-    update: bool,
-    version: str,
-    count: SectionCount,
-    errors: list[str],
-) -> None:
-    model = MODELS[section]
-    values: dict[str, Any] = {}
-    references = REFERENCES.get(section, {})
-    for field in SCHEMA[section]:
-        if field.name in references:
-            continue
-        if record.get(field.name) is not None:
-            values.update(field.model_values(record[field.name]))
-        else:
-            # A field left out of the file means empty, so a later load can clear it.
-            values.update(_empty_values(model, field))
-
-    for name, (target, model_field) in REFERENCES.get(section, {}).items():
-        slug = record.get(name)
-        if slug is None:
-            values[model_field] = None
-            continue
-        target_object = _find(loaded, target, slug)
-        if target_object is None:
-            errors.append(f"{where}: field '{name}' names unknown {target[:-1]} '{slug}'.")
-            return
-        values[model_field] = target_object
-
-    instance = _existing(model, section, record, loaded)
-    creating = instance is None
-    if creating:
-        instance = model(**values)
-    else:
-        differs = _differs(instance, values, section, record)
-        if not differs:
-            count.unchanged += 1
-            _remember(loaded, section, record, instance)
-            return
-        if not update:
-            count.kept += 1
-            _remember(loaded, section, record, instance)
-            return
-        for name, value in values.items():
-            setattr(instance, name, value)
-
-    try:
-        instance.full_clean()
-    except ValidationError as exc:
-        errors.extend(_messages(where, exc, section))
-        return
-    instance._change_reason = f"Loaded from the seed catalogue, version {version}"
-    instance.save()
-    if section == "therapies":
-        goals = [loaded["goals"].get(slug) for slug in record["goals"]]
-        missing = [slug for slug, goal in zip(record["goals"], goals, strict=True) if goal is None]
-        if missing:
-            errors.append(f"{where}: field 'goals' names unknown goal '{missing[0]}'.")
-            return
-        instance.goals.set(goals)
-    if creating:
-        count.created += 1
-    else:
-        count.updated += 1
-    _remember(loaded, section, record, instance)
-
-
-def _find(loaded: dict[str, dict[str, models.Model]], section: str, slug: str):
-    found = loaded[section].get(slug)
-    if found is None:
-        # A reference may point at a record that exists in the database but not in the file.
-        found = MODELS[section].objects.filter(slug=slug).first()
-    return found
-
-
-def _existing(model, section: str, record: dict[str, Any], loaded) -> models.Model | None:
-    if section == "crisis_contacts":
-        return model.objects.filter(region=record["region"], name=record["name"]).first()
-    if section == "safety_rules":
-        condition = _find(loaded, "conditions", record["condition"])
-        therapy = _find(loaded, "therapies", record["therapy"])
-        return model.objects.filter(condition=condition, therapy=therapy).first()
-    return model.objects.filter(slug=record["slug"]).first()
-
-
-def _remember(loaded, section: str, record: dict[str, Any], instance: models.Model) -> None:
-    if "slug" in record:
-        loaded[section][record["slug"]] = instance
-
-
-def _empty_values(model: type[models.Model], field: Field) -> dict[str, Any]:
-    if isinstance(field.to_model, str) or field.to_model is None:
-        names = [field.to_model or field.name]
-    else:
-        names = [
-            name
-            for name, file_name in _model_to_file_field_static().items()
-            if file_name == field.name
-        ]
-    return {name: model._meta.get_field(name).get_default() for name in names}
-
-
-def _differs(instance: models.Model, values: dict[str, Any], section: str, record) -> bool:
-    for name, value in values.items():
-        field = instance._meta.get_field(name)
-        if field.is_relation:
-            if getattr(instance, field.attname) != getattr(value, "pk", None):
-                return True
-            continue
-        try:
-            wanted = field.to_python(value)
-        except ValidationError:
-            return True
-        if getattr(instance, name) != wanted:
-            return True
-    if section == "therapies":
-        current = set(instance.goals.values_list("slug", flat=True))
-        if current != set(record["goals"]):
-            return True
-    return False
-
-
-def _model_to_file_field_static() -> dict[str, str]:
-    """Return the model fields filled by the file fields that expand to several."""
-    return {
-        "session_minutes_min": "session_minutes",
-        "session_minutes_max": "session_minutes",
-        "in_person": "formats",
-        "online": "formats",
-        "group": "formats",
-        "effect_value": "value",
-        "ci_low": "ci",
-        "ci_high": "ci",
-        "phone": "phone",
-        "pmid": "pmid",
-    }
-
-
-def _model_to_file_field(section: str) -> dict[str, str]:
-    mapping: dict[str, str] = {}
-    for field in SCHEMA[section]:
-        if isinstance(field.to_model, str):
-            mapping[field.to_model] = field.name
-        elif field.to_model is None:
-            mapping[field.name] = field.name
-    mapping.update(_model_to_file_field_static())
-    return mapping
-
-
-def _messages(where: str, exc: ValidationError, section: str) -> Iterable[str]:
-    to_file = _model_to_file_field(section)
-    for model_field, errors in exc.error_dict.items():
-        for error in errors:
-            message = " ".join(error.messages)
-            if model_field == NON_FIELD_ERRORS:
-                name = CONSTRAINT_FIELDS.get(error.code or "")
-                if name:
-                    yield f"{where}: field '{name}': {message}"
-                else:
-                    yield f"{where}: {message}"
-            else:
-                yield f"{where}: field '{to_file.get(model_field, model_field)}': {message}"
