@@ -205,6 +205,8 @@ def _model_to_file_field_static() -> dict[str, str]:
         "ci_high": "ci",
         "phone": "phone",
         "pmid": "pmid",
+        "submitted_by": "submitted_by",
+        "reviewed_by": "reviewed_by",
     }
 
 

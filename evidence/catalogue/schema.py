@@ -126,6 +126,19 @@ def _decimal(value: Any) -> Decimal:
 
 NUMBER = (int, float)
 DATE = (datetime.date, str)
+DATETIME = (datetime.datetime, str)
+
+
+def _user(field_name: str) -> Callable[[Any], dict[str, Any]]:
+    """Map a username to the staff user, or to nobody where no such user exists here."""
+
+    def to_model(username: str) -> dict[str, Any]:
+        from django.contrib.auth import get_user_model
+
+        return {field_name: get_user_model().objects.filter(username=username).first()}
+
+    return to_model
+
 
 SCHEMA: dict[str, tuple[Field, ...]] = {
     "sources": (
@@ -142,6 +155,14 @@ SCHEMA: dict[str, tuple[Field, ...]] = {
         Field("participants", int, required=False, to_model="participants_count"),
         Field("status", str),
         Field("note", str, required=False),
+        # Review and link-health records: written by exports, so a backup restores them too.
+        Field("submitted_by", str, required=False, to_model=_user("submitted_by")),
+        Field("submitted_at", DATETIME, required=False),
+        Field("reviewed_by", str, required=False, to_model=_user("reviewed_by")),
+        Field("reviewed_at", DATETIME, required=False),
+        Field("link_checked_at", DATETIME, required=False),
+        Field("link_status", int, required=False),
+        Field("link_broken", bool, required=False),
     ),
     "goals": (
         Field("slug", str),
@@ -154,6 +175,7 @@ SCHEMA: dict[str, tuple[Field, ...]] = {
         Field("question", str),
         Field("help_text", str, required=False),
         Field("is_crisis", bool, required=False),
+        Field("active", bool, required=False),
         Field("position", int),
     ),
     "therapies": (
