@@ -1,14 +1,20 @@
-"""Admin for sources, findings and safety rules; a source's status moves only by review actions."""
+"""Admin for sources, findings and safety rules; a source's status moves only by review actions.
+
+Curators also get a dashboard of what needs attention, the link checks and the background jobs.
+"""
 
 from collections.abc import Callable
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
 
-from evidence import services
-from evidence.models import Finding, SafetyRule, Source
+from evidence import dashboard, jobs, services
+from evidence.models import Finding, JobRequest, LinkCheck, SafetyRule, Source
 from therapies.admin import HistoryAdmin
 
 
@@ -64,8 +70,8 @@ Step = Callable[..., Source]
 
 @admin.register(Source)
 class SourceAdmin(HistoryAdmin):
-    list_display = ["title", "year", "source_type", "status", "link_broken"]
-    list_filter = ["status", "source_type", "link_broken", "year"]
+    list_display = ["title", "year", "source_type", "status", "reviewed_at", "link_broken"]
+    list_filter = ["status", dashboard.ReviewDueFilter, "source_type", "link_broken", "year"]
     search_fields = ["title", "authors", "doi", "pmid", "venue"]
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = [
@@ -77,6 +83,7 @@ class SourceAdmin(HistoryAdmin):
         "link_checked_at",
         "link_status",
         "link_broken",
+        "recent_link_checks",
         "created_at",
         "updated_at",
     ]
@@ -96,11 +103,28 @@ class SourceAdmin(HistoryAdmin):
                 ],
             },
         ),
-        ("Link health", {"fields": ["link_checked_at", "link_status", "link_broken"]}),
+        (
+            "Link health",
+            {
+                "description": "Checked daily. A link is flagged broken after two failed checks "
+                "in a row, and unflagged when it works again.",
+                "fields": [
+                    ("link_checked_at", "link_status", "link_broken"),
+                    "recent_link_checks",
+                ],
+            },
+        ),
         ("Record", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
     inlines = [FindingInline, SafetyRuleInline]
-    actions = ["submit_for_review", "publish", "retract", "return_to_draft"]
+    actions = [
+        "submit_for_review",
+        "publish",
+        "retract",
+        "return_to_draft",
+        "check_links",
+        "import_citation",
+    ]
 
     def has_publish_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("evidence.publish_source")
@@ -108,13 +132,13 @@ class SourceAdmin(HistoryAdmin):
     def has_retract_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("evidence.retract_source")
 
-    def _apply(self, request: HttpRequest, queryset: QuerySet, step: Step, done: str) -> None:
+    def _apply(self, request: HttpRequest, queryset: QuerySet, step: Step, done: str) -> int:
         # One transaction per source, so one refusal does not undo the others.
         succeeded = 0
         for source in queryset:
             try:
                 step(source=source, by=request.user)
-            except services.ReviewError as refusal:
+            except services.CurationError as refusal:
                 self.message_user(request, f"“{source}”: {refusal}", messages.ERROR)
             except ValidationError as invalid:
                 # Records loaded from outside the admin may break a rule the form would enforce.
@@ -125,6 +149,7 @@ class SourceAdmin(HistoryAdmin):
         if succeeded:
             noun = "source" if succeeded == 1 else "sources"
             self.message_user(request, f"{done} {succeeded} {noun}.", messages.SUCCESS)
+        return succeeded
 
     @admin.action(description="Submit for review", permissions=["change"])
     def submit_for_review(self, request, queryset):
@@ -142,11 +167,98 @@ class SourceAdmin(HistoryAdmin):
     def return_to_draft(self, request, queryset):
         self._apply(request, queryset, services.source_return_to_draft, "Returned to draft:")
 
+    @admin.action(description="Check links now", permissions=["change"])
+    def check_links(self, request, queryset):
+        self._apply(
+            request, queryset, services.source_link_check_request, "Asked for a link check of"
+        )
+
+    @admin.action(description="Import citation details from the DOI", permissions=["change"])
+    def import_citation(self, request, queryset):
+        asked = self._apply(
+            request,
+            queryset,
+            services.source_citation_import_request,
+            "Asked Crossref for the citation details of",
+        )
+        if asked:
+            self.message_user(
+                request,
+                "Empty fields are filled in; fields you filled in are kept. See each job's "
+                "message for what Crossref says.",
+                messages.INFO,
+            )
+
+    @admin.display(description="Recent checks")
+    def recent_link_checks(self, obj: Source) -> str:
+        if obj.pk is None:
+            return "Not checked yet."
+        checks = obj.link_checks.all()[:5]
+        if not checks:
+            return "Not checked yet."
+        rows = format_html_join(
+            "",
+            "<li>{}: {}</li>",
+            (
+                (
+                    f"{check.checked_at:%Y-%m-%d %H:%M}",
+                    "works" if check.ok else check.error or check.status_code,
+                )
+                for check in checks
+            ),
+        )
+        everything = reverse("admin:evidence_linkcheck_changelist") + f"?source__id__exact={obj.pk}"
+        return format_html('<ul>{}</ul><a href="{}">All checks</a>', rows, everything)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.dashboard_view)
+        return [
+            path("dashboard/", view, name="evidence_dashboard"),
+            *super().get_urls(),
+        ]
+
+    def dashboard_view(self, request: HttpRequest) -> HttpResponse:
+        return curator_dashboard(self, request)
+
+
+def curator_dashboard(model_admin: SourceAdmin, request: HttpRequest) -> HttpResponse:
+    """Show what needs a curator's attention; POST asks for every link to be checked now."""
+    if request.method not in ("GET", "HEAD", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    if not model_admin.has_view_permission(request):
+        raise PermissionDenied
+    can_check = model_admin.has_change_permission(request)
+    if request.method == "POST":
+        if not can_check:
+            raise PermissionDenied
+        count = services.source_link_checks_request_all()
+        noun = "source" if count == 1 else "sources"
+        model_admin.message_user(
+            request, f"Asked for a link check of {count} published {noun}.", messages.SUCCESS
+        )
+        return HttpResponseRedirect(reverse("admin:evidence_dashboard"))
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": "Curator dashboard",
+        "panels": dashboard.dashboard_panels(),
+        "can_check_links": can_check,
+        "opts": model_admin.model._meta,
+    }
+    return TemplateResponse(request, "admin/evidence/dashboard.html", context)
+
 
 @admin.register(Finding)
 class FindingAdmin(HistoryAdmin):
     list_display = ["__str__", "goal", "direction", "certainty", "source"]
-    list_filter = ["certainty", "direction", "goal", "therapy_kind", "therapy", "source__status"]
+    list_filter = [
+        "certainty",
+        "direction",
+        dashboard.SourceLinkFilter,
+        "goal",
+        "therapy_kind",
+        "therapy",
+        "source__status",
+    ]
     list_select_related = ["therapy", "goal", "source"]
     search_fields = [
         "slug",
@@ -168,3 +280,68 @@ class SafetyRuleAdmin(HistoryAdmin):
     search_fields = ["message", "therapy__name", "condition__question", "condition__slug"]
     autocomplete_fields = ["condition", "therapy", "source"]
     readonly_fields = ["created_at", "updated_at"]
+
+
+class SourceRecordAdmin(admin.ModelAdmin):
+    """Records kept about sources by the jobs: read by whoever may read sources, never edited."""
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("evidence.view_source")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+@admin.register(LinkCheck)
+class LinkCheckAdmin(SourceRecordAdmin):
+    list_display = ["checked_at", "source", "url", "ok", "status_code", "error", "attempts"]
+    list_filter = ["ok", "checked_at"]
+    list_select_related = ["source"]
+    search_fields = ["url", "error", "source__title"]
+    date_hierarchy = "checked_at"
+
+
+@admin.register(JobRequest)
+class JobRequestAdmin(SourceRecordAdmin):
+    list_display = ["created_at", "kind", "source", "status", "attempts", "finished_at", "message"]
+    list_filter = ["status", "kind"]
+    list_select_related = ["source", "requested_by"]
+    search_fields = ["message", "last_error", "source__title"]
+    readonly_fields = [
+        "kind",
+        "source",
+        "status",
+        "requested_by",
+        "attempts",
+        "created_at",
+        "due_at",
+        "started_at",
+        "finished_at",
+        "message",
+        "details",
+        "last_error",
+    ]
+    actions = ["try_again"]
+
+    def has_try_again_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("evidence.change_source")
+
+    @admin.action(description="Try again", permissions=["try_again"])
+    def try_again(self, request, queryset):
+        sent = 0
+        for job in queryset:
+            try:
+                jobs.job_retry(job=job, by=request.user)
+            except jobs.JobFailed as refusal:
+                self.message_user(request, f"“{job}”: {refusal}", messages.ERROR)
+            else:
+                sent += 1
+        if sent:
+            noun = "job" if sent == 1 else "jobs"
+            self.message_user(request, f"Sent {sent} {noun} again.", messages.SUCCESS)

@@ -1,4 +1,5 @@
-"""Writes to the evidence: the review workflow of a source (draft → in review → published)."""
+"""Writes to the evidence: the review workflow of a source (draft → in review → published),
+and the requests for background work on sources (link checks, citation import)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils.timezone import now
 
-from evidence.models import Source
+from evidence import jobs
+from evidence.models import JobRequest, Source
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractUser as User
@@ -15,7 +17,11 @@ if TYPE_CHECKING:
 Status = Source.Status
 
 
-class ReviewError(Exception):
+class CurationError(Exception):
+    """A curation step that is not allowed now, or not allowed for this person."""
+
+
+class ReviewError(CurationError):
     """A review step that is not allowed now, or not allowed for this person."""
 
 
@@ -89,3 +95,37 @@ def source_return_to_draft(*, source: Source, by: User) -> Source:
     source.status = Status.DRAFT
     source.submitted_by = source.submitted_at = source.reviewed_by = source.reviewed_at = None
     return _save(source, by=by, reason="Returned to draft")
+
+
+@transaction.atomic
+def source_link_check_request(*, source: Source, by: User | None = None) -> JobRequest:
+    """Ask for the source's link to be checked soon (once, however often it is asked)."""
+    if by is not None:
+        _require(by, "change_source", "You do not have permission to check links.")
+    if not source.link:
+        raise CurationError("This source has no DOI, URL or PMID, so there is no link to check.")
+    return jobs.job_request(kind=JobRequest.Kind.LINK_CHECK, source=source, by=by)
+
+
+def source_link_checks_request_all() -> int:
+    """Ask for a check of every published source's link; return how many were asked for."""
+    sources = Source.objects.published().exclude(doi="", url="", pmid="").order_by("pk")
+    count = 0
+    for source in sources.iterator():
+        # One transaction per source: a long list never holds one long transaction open.
+        with transaction.atomic():
+            jobs.job_request(kind=JobRequest.Kind.LINK_CHECK, source=source)
+        count += 1
+    return count
+
+
+@transaction.atomic
+def source_citation_import_request(*, source: Source, by: User) -> JobRequest:
+    """Ask for the source's title, authors, venue and year to be filled in from its DOI.
+
+    Empty fields are filled; curated ones are kept, and the job's message says what differs.
+    """
+    _require(by, "change_source", "You do not have permission to import citation details.")
+    if not source.doi:
+        raise CurationError("This source has no DOI, so there is nothing to import.")
+    return jobs.job_request(kind=JobRequest.Kind.CITATION_IMPORT, source=source, by=by)

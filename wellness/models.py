@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.signals import post_create_historical_record
 
 
 def new_token() -> str:
@@ -53,3 +54,16 @@ class SavedResult(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("saved-result", args=[self.token])
+
+
+def _catalogue_changed(sender, instance, **kwargs) -> None:
+    # Imported here: the jobs module reads the models being defined in this module.
+    from wellness import jobs, selectors
+
+    if isinstance(instance, selectors.CATALOGUE_MODELS):
+        jobs.catalogue_changed()
+
+
+# Connected here because every process (web, worker, management command) loads the models, and
+# every catalogue or evidence change writes a history row. Work happens only after the commit.
+post_create_historical_record.connect(_catalogue_changed, dispatch_uid="wellness-catalogue-changed")

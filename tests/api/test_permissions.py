@@ -44,6 +44,7 @@ EVIDENCE_ADD = (401, 403, 201, 201)
 EVIDENCE_CHANGE = (401, 403, 200, 200)
 EVIDENCE_DELETE = (401, 403, 204, 204)
 REVIEW = (401, 403, 200, 200)
+JOB = (401, 403, 202, 202)
 
 
 def _catalogue(name: str) -> dict[tuple[str, str], tuple[int, ...]]:
@@ -81,6 +82,8 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("api:source-publish", "post"): REVIEW,
     ("api:source-retract", "post"): REVIEW,
     ("api:source-return-to-draft", "post"): REVIEW,
+    ("api:source-import-citation", "post"): JOB,
+    ("api:source-check-link", "post"): JOB,
     ("api:recommendations", "post"): PUBLIC,
     # Each role logs in with its own password; the anonymous client has none to give.
     ("api:token", "post"): (400, 200, 200, 200),
@@ -233,6 +236,8 @@ def _call(name: str, method: str, user) -> Call:
         return Call(_source_in(Source.Status.IN_REVIEW))
     if base == "source-retract":
         return Call(_source_in(Source.Status.PUBLISHED))
+    if base in ("source-import-citation", "source-check-link"):
+        return Call({"slug": SourceFactory(doi="10.1000/example").slug})
     if base == "recommendations":
         finding = FindingFactory()
         return Call(data={"goals": [finding.goal.slug]})

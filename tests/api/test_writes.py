@@ -373,3 +373,37 @@ def test_a_slug_no_record_could_have_is_refused_before_the_database(as_editor):
     assert errors["therapy"] == "There is no therapy 'a\\x00b'."
     assert errors["condition"] == "Give the slug of a condition, as a string."
     assert errors["source"] == "There is no source 'x'."
+
+
+@pytest.mark.django_db
+def test_curator_asks_for_a_citation_import_and_a_link_check_through_the_api():
+    from evidence.models import JobRequest
+    from tests.api.conftest import token_client as client_for
+    from tests.factories import SourceFactory, UserFactory
+
+    curator = UserFactory(username="api-curator", groups=["Evidence curators"])
+    client = client_for(curator)
+    source = SourceFactory(doi="10.1001/jamapsychiatry.2020.0431")
+
+    imported = client.post(f"/api/v1/sources/{source.slug}/import-citation/")
+    checked = client.post(f"/api/v1/sources/{source.slug}/check-link/")
+
+    assert imported.status_code == checked.status_code == 202
+    kinds = set(JobRequest.objects.filter(source=source).values_list("kind", flat=True))
+    assert kinds == {"citation-import", "link-check"}
+    assert imported.json()["status"] == "pending"
+
+
+@pytest.mark.django_db
+def test_citation_import_without_a_doi_is_a_conflict_that_says_why():
+    from tests.api.conftest import token_client as client_for
+    from tests.factories import SourceFactory, UserFactory
+
+    client = client_for(UserFactory(username="api-curator", groups=["Evidence curators"]))
+    source = SourceFactory(doi="")
+
+    response = client.post(f"/api/v1/sources/{source.slug}/import-citation/")
+
+    assert response.status_code == 409
+    assert response["Content-Type"] == "application/problem+json"
+    assert "DOI" in response.json()["detail"]

@@ -43,6 +43,8 @@ class SourceReviewPermission(BasePermission):
     codenames = {
         "submit": "evidence.change_source",
         "return_to_draft": "evidence.change_source",
+        "import_citation": "evidence.change_source",
+        "check_link": "evidence.change_source",
         "publish": "evidence.publish_source",
         "retract": "evidence.retract_source",
     }

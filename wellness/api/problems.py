@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.db import IntegrityError
+from django.db import IntegrityError, InterfaceError, OperationalError
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import Resolver404, resolve
@@ -26,7 +26,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
-from evidence.services import ReviewError
+from evidence.services import CurationError, ReviewError
 
 logger = logging.getLogger(__name__)
 
@@ -123,6 +123,8 @@ def _translate(exc: Exception) -> dict[str, Any] | None:
         return problem(409, _protected_detail(exc), type=CONFLICT, title="Still in use")
     if isinstance(exc, ReviewError):
         return problem(409, str(exc), type=CONFLICT, title="Review step not allowed")
+    if isinstance(exc, CurationError):
+        return problem(409, str(exc), type=CONFLICT, title="Curation step not allowed")
     if isinstance(exc, IntegrityError):
         # Validation catches these first; a race between two writers can still get here.
         return problem(
@@ -131,8 +133,11 @@ def _translate(exc: Exception) -> dict[str, Any] | None:
     return None
 
 
-def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Answer every exception raised in an API view with a problem."""
+    if isinstance(exc, OperationalError | InterfaceError):
+        # The database is down: the middleware answers 503 problem+json for the whole request.
+        return None
     translated = _translate(exc)
     headers: dict[str, str] = {}
     if translated is not None:

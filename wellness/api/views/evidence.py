@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -32,6 +33,25 @@ def _review_step(summary: str) -> Callable:
             200: SourceSerializer,
             (409, "application/problem+json"): OpenApiResponse(
                 ProblemSerializer, description="The source is not in a state for this step."
+            ),
+        },
+    )
+
+
+class JobAcceptedSerializer(serializers.Serializer):
+    job = serializers.IntegerField(help_text="The job request's id.")
+    kind = serializers.CharField()
+    status = serializers.CharField()
+
+
+def _job_step(summary: str) -> Callable:
+    return extend_schema(
+        summary=summary,
+        request=None,
+        responses={
+            202: JobAcceptedSerializer,
+            (409, "application/problem+json"): OpenApiResponse(
+                ProblemSerializer, description="The source has no DOI or link to use."
             ),
         },
     )
@@ -65,6 +85,35 @@ class SourceViewSet(CatalogueViewSet):
     @action(detail=True, methods=["post"], permission_classes=[SourceReviewPermission])
     def retract(self, request, slug: str) -> Response:
         return self._review(services.source_retract)
+
+    def _job(self, service: Callable) -> Response:
+        job = service(source=self.get_object(), by=self.request.user)
+        return Response(
+            {"job": job.pk, "kind": job.kind, "status": job.status},
+            status=status.HTTP_202_ACCEPTED,
+        )
+
+    @_job_step(
+        "Fill in the title, authors, venue and year from the source's DOI, in the background."
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="import-citation",
+        permission_classes=[SourceReviewPermission],
+    )
+    def import_citation(self, request, slug: str) -> Response:
+        return self._job(services.source_citation_import_request)
+
+    @_job_step("Check the source's link now, in the background.")
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="check-link",
+        permission_classes=[SourceReviewPermission],
+    )
+    def check_link(self, request, slug: str) -> Response:
+        return self._job(services.source_link_check_request)
 
     @_review_step("Return a source in review, or a retracted one, to draft.")
     @action(

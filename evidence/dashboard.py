@@ -1,0 +1,117 @@
+"""The curator dashboard: what needs a curator's attention, each a filtered list in the admin."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+
+from evidence.models import Finding, JobRequest, Source
+
+
+def review_due_cutoff():
+    return timezone.now() - timedelta(days=settings.SOURCE_REVIEW_MAX_AGE_DAYS)
+
+
+def sources_due_for_review() -> QuerySet[Source]:
+    """Published sources whose last review is older than SOURCE_REVIEW_MAX_AGE_DAYS.
+
+    A source published without a review here (e.g. from the seed file) counts from when it was
+    added, so a fresh catalogue is not all due at once.
+    """
+    return (
+        Source.objects.published()
+        .alias(last_reviewed=Coalesce("reviewed_at", "created_at"))
+        .filter(last_reviewed__lt=review_due_cutoff())
+    )
+
+
+def findings_without_source_link() -> QuerySet[Finding]:
+    """Findings whose source gives no DOI, URL or PMID, so no reader can follow it up."""
+    return Finding.objects.filter(source__doi="", source__url="", source__pmid="")
+
+
+class ReviewDueFilter(admin.SimpleListFilter):
+    title = "review"
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [("due", f"Due (over {settings.SOURCE_REVIEW_MAX_AGE_DAYS} days old)")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "due":
+            return queryset.filter(pk__in=sources_due_for_review().values("pk"))
+        return queryset
+
+
+class SourceLinkFilter(admin.SimpleListFilter):
+    title = "source link"
+    parameter_name = "source_link"
+
+    def lookups(self, request, model_admin):
+        return [("missing", "No DOI, URL or PMID")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "missing":
+            return queryset.filter(pk__in=findings_without_source_link().values("pk"))
+        return queryset
+
+
+@dataclass(frozen=True)
+class Panel:
+    title: str
+    explanation: str
+    count: int
+    url: str
+    action: str  # what to do from the list
+
+
+def dashboard_panels() -> list[Panel]:
+    """Return the dashboard's lists with their counts and filtered admin links (five queries)."""
+    sources = reverse("admin:evidence_source_changelist")
+    findings = reverse("admin:evidence_finding_changelist")
+    jobs = reverse("admin:evidence_jobrequest_changelist")
+    days = settings.SOURCE_REVIEW_MAX_AGE_DAYS
+    return [
+        Panel(
+            "Broken links",
+            "Published or draft sources whose link failed twice in a row.",
+            Source.objects.filter(link_broken=True).count(),
+            f"{sources}?link_broken__exact=1",
+            "Fix the DOI or URL, then choose “Check links now”.",
+        ),
+        Panel(
+            "Sources due for review",
+            f"Published sources last reviewed more than {days} days ago.",
+            sources_due_for_review().count(),
+            f"{sources}?review=due",
+            "Re-read the source; retract it or return it to draft if it no longer holds.",
+        ),
+        Panel(
+            "Awaiting review",
+            "Sources submitted for review by a curator; another curator publishes them.",
+            Source.objects.filter(status=Source.Status.IN_REVIEW).count(),
+            f"{sources}?status__exact=in-review",
+            "Choose “Publish” or “Return to draft”.",
+        ),
+        Panel(
+            "Findings without a source link",
+            "Findings whose source has no DOI, URL or PMID.",
+            findings_without_source_link().count(),
+            f"{findings}?source_link=missing",
+            "Add a DOI, URL or PMID to the source.",
+        ),
+        Panel(
+            "Failed jobs",
+            "Background jobs that stopped after their last attempt.",
+            JobRequest.objects.failed().count(),
+            f"{jobs}?status__exact=failed",
+            "Read why, fix the cause, then choose “Try again”.",
+        ),
+    ]

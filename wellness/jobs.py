@@ -1,0 +1,47 @@
+"""The public journey's background jobs: keep the catalogue snapshot warm, purge saved results."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.db import transaction
+
+from evidence import jobs
+from evidence.models import JobRequest
+from wellness import selectors
+from wellness.models import SavedResult
+
+Kind = JobRequest.Kind
+
+
+def catalogue_changed(**_kwargs) -> None:
+    """Ask, once per transaction, for the snapshot to be rebuilt after this change commits.
+
+    Connected to simple_history's ``post_create_historical_record``: every change to the
+    catalogue or its evidence, from the admin, the API, a service or the loader, writes a history
+    row. The request coalesces with one still waiting, so a burst of edits rebuilds once.
+    """
+    if not jobs.job_requested_in_this_transaction(kind=Kind.SNAPSHOT_REBUILD):
+        jobs.job_request(kind=Kind.SNAPSHOT_REBUILD)
+
+
+def catalogue_snapshot_rebuild(job: JobRequest, *, last_attempt: bool) -> Callable[[], str]:
+    """Build the current snapshot into the shared cache, so no web request has to."""
+    snapshot = selectors.catalogue_snapshot()
+    return lambda: f"Catalogue version {snapshot.version} is ready."
+
+
+@transaction.atomic
+def saved_results_purge_request() -> JobRequest:
+    """Ask for the expired saved results to be deleted."""
+    return jobs.job_request(kind=Kind.SAVED_RESULTS_PURGE)
+
+
+def saved_results_purge(job: JobRequest, *, last_attempt: bool) -> Callable[[], str]:
+    """Delete every saved result past its expiry date (run inside the job's transaction)."""
+
+    def purge() -> str:
+        deleted, _ = SavedResult.objects.expired().delete()
+        return f"Deleted {deleted} expired saved result{'s' if deleted != 1 else ''}."
+
+    return purge

@@ -1,0 +1,49 @@
+"""Answer a plain 503 page, not a traceback, while the database cannot be reached."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse
+from django.template import loader
+
+logger = logging.getLogger(__name__)
+
+RETRY_AFTER_SECONDS = 30
+
+
+class DatabaseUnavailableMiddleware:
+    """Turn a lost database connection in a view into a 503 the person can understand.
+
+    The page is static (no database, no request context), so it renders while the database is
+    down; the API gets the same answer as problem+json.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        # The error names hosts and databases: logged for staff, never shown.
+        logger.error("Database unavailable for %s", request.path, exc_info=exception)
+        if request.path.startswith("/api/"):
+            problem = {
+                "type": "about:blank",
+                "title": "Service unavailable",
+                "status": 503,
+                "detail": "The service cannot reach its database. Please try again soon.",
+            }
+            response = HttpResponse(
+                json.dumps(problem), status=503, content_type="application/problem+json"
+            )
+        else:
+            response = HttpResponse(loader.render_to_string("503.html"), status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        response["Cache-Control"] = "no-store"
+        return response
