@@ -7,7 +7,7 @@ DEV := $(VENV)/.dev-installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev lint format migrations-check superuser clean
+.PHONY: run test install install-dev lint format migrations-check superuser clean bench bench-tools
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -51,6 +51,21 @@ migrations-check: $(DEV)
 superuser: $(RUNTIME)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py createsuperuser
+
+## Benchmark: gunicorn with production settings driven by wrk, at the seed and a large synthetic
+## catalogue, then the engine from 100 to 10,000 therapies. PostgreSQL and Redis when
+## DATABASE_URL and REDIS_URL are set (use a throwaway database), SQLite in var/bench otherwise.
+## BENCH_ARGS passes options on, e.g. BENCH_ARGS="--sizes seeded --duration 5".
+bench: $(RUNTIME) bench-tools
+	$(BIN)/python -m tests.benchmarks.web $(BENCH_ARGS)
+	$(BIN)/python -m tests.benchmarks.engine
+
+# wrk from Debian's package, as .ci/run installs Chromium.
+bench-tools:
+	@command -v wrk >/dev/null || { \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+	@command -v wrk >/dev/null || { echo "Could not install wrk (apt-get install wrk)."; exit 1; }
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
