@@ -7,7 +7,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from evidence.models import Certainty, Finding, SafetyRule, Source
+from evidence.models import Certainty, Finding, JobRequest, LinkCheck, SafetyRule, Source
 from therapies.models import Condition, CrisisContact, Goal, Therapy
 
 
@@ -128,3 +128,22 @@ class SafetyRuleFactory(factory.django.DjangoModelFactory):
     effect = SafetyRule.Effect.CAUTION
     message = "Tell your therapist. They should not press on the area."
     source = factory.SubFactory(SourceFactory)
+
+
+class LinkCheckFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LinkCheck
+
+    source = factory.SubFactory(SourceFactory)
+    url = factory.LazyAttribute(lambda c: c.source.link or "https://example.org/")
+    ok = True
+    status_code = 200
+
+
+class JobRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = JobRequest
+
+    kind = JobRequest.Kind.LINK_CHECK
+    source = factory.SubFactory(SourceFactory)
+    status = JobRequest.Status.PENDING

@@ -1,0 +1,55 @@
+"""``manage.py add_totp_device <username>``: set up a staff member's authenticator app."""
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from wellness.security import requires_two_factor
+
+
+class Command(BaseCommand):
+    help = (
+        "Enrol an authenticator app (TOTP) for a staff member and print the otpauth:// address "
+        "to add to it. Superusers and evidence curators need one to reach the admin."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("username")
+        parser.add_argument(
+            "--name", default="Authenticator app", help="What to call the device in the admin."
+        )
+        parser.add_argument(
+            "--replace",
+            action="store_true",
+            help="Remove the person's other authenticator apps first (a lost or new phone).",
+        )
+
+    @transaction.atomic
+    def handle(self, *args, username: str, name: str, replace: bool, **options):
+        user_model = get_user_model()
+        try:
+            user = user_model._default_manager.get_by_natural_key(username)
+        except user_model.DoesNotExist:
+            raise CommandError(f"There is no user called {username!r}.") from None
+        if not user.is_staff:
+            raise CommandError(f"{username!r} is not staff: only staff log in to the admin.")
+        if replace:
+            removed, _ = TOTPDevice.objects.filter(user=user).delete()
+            if removed:
+                self.stdout.write(f"Removed {removed} earlier authenticator app(s).")
+        device = TOTPDevice.objects.create(user=user, name=name, confirmed=True)
+        self.stdout.write(
+            f"Authenticator app set up for {username}. Give them this address privately, to "
+            "add in their app (or to turn into a QR code on their own computer):\n"
+        )
+        self.stdout.write(device.config_url)
+        self.stdout.write(
+            "\nIt is a secret: anyone with it can make codes for this account. From now on "
+            "they log in to the admin with their password and the 6-digit code the app shows."
+        )
+        if not requires_two_factor(user):
+            self.stdout.write(
+                "(Their account does not require it, but now that they have one, "
+                "the admin will ask for the code.)"
+            )
