@@ -17,6 +17,9 @@ import gc
 import logging
 import multiprocessing
 import os
+import re
+
+from gunicorn.glogging import Logger
 
 
 def _int(name: str, default: int) -> int:
@@ -73,3 +76,17 @@ def post_worker_init(worker) -> None:
         )
     gc.collect()
     gc.freeze()
+
+
+SAVED_RESULT = re.compile(r"^(/results/saved/)[^/]+")
+
+
+class RedactingLogger(Logger):
+    """Keep saved-result links out of the access log: each one is the key to stored answers."""
+
+    def access(self, resp, req, environ, request_time):
+        path = SAVED_RESULT.sub(r"\1[redacted]", environ.get("PATH_INFO", ""))
+        super().access(resp, req, {**environ, "PATH_INFO": path}, request_time)
+
+
+logger_class = RedactingLogger

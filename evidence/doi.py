@@ -11,8 +11,6 @@ import html
 import http.client
 import json
 import re
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +20,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from evidence.jobs import JobFailed, JobRetry
+from evidence.links import LinkRefused, fetch_public
 from evidence.models import JobRequest, Source
 
 FIELDS = ("title", "authors", "venue", "year")
@@ -46,25 +45,28 @@ def _fetch(doi: str) -> bytes:
     agent = "WellnessCatalogue/1.0"
     if settings.CROSSREF_MAILTO:
         agent += f" (mailto:{settings.CROSSREF_MAILTO})"
-    request = urllib.request.Request(  # noqa: S310 - the base URL is a setting, not input
-        url, headers={"Accept": "application/json", "User-Agent": agent}
-    )
     try:
-        with urllib.request.urlopen(request, timeout=settings.CROSSREF_TIMEOUT) as response:  # noqa: S310
-            return response.read(MAX_REPLY_BYTES + 1)
-    except urllib.error.HTTPError as refusal:
-        if refusal.code == 404:
-            raise JobFailed(f"Crossref does not know the DOI {doi}; nothing was changed.") from None
-        if refusal.code in (429, 500, 502, 503, 504):
-            raise JobRetry(f"Crossref answered {refusal.code}; it will be asked again.") from None
-        raise JobFailed(
-            f"Crossref refused the request ({refusal.code}); nothing was changed."
-        ) from None
+        # Through the link checker's guard: http(s) on public networks only, at every redirect.
+        status, body = fetch_public(
+            url,
+            timeout=settings.CROSSREF_TIMEOUT,
+            headers={"Accept": "application/json", "User-Agent": agent},
+            max_bytes=MAX_REPLY_BYTES,
+        )
+    except LinkRefused as refused:
+        raise JobFailed(f"The citation service address was refused: {refused}") from None
     except http.client.HTTPException as garbled:
         raise JobRetry(f"Crossref's reply was not valid HTTP ({type(garbled).__name__}).") from None
-    except (urllib.error.URLError, TimeoutError, OSError) as unreachable:
-        reason = getattr(unreachable, "reason", unreachable)
+    except (TimeoutError, OSError) as unreachable:
+        reason = getattr(unreachable, "strerror", None) or unreachable
         raise JobRetry(f"Could not reach Crossref ({reason}).") from None
+    if status == 404:
+        raise JobFailed(f"Crossref does not know the DOI {doi}; nothing was changed.")
+    if status in (429, 500, 502, 503, 504):
+        raise JobRetry(f"Crossref answered {status}; it will be asked again.")
+    if not 200 <= status < 300:
+        raise JobFailed(f"Crossref refused the request ({status}); nothing was changed.")
+    return body
 
 
 def _text(value: Any) -> str:

@@ -105,8 +105,18 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
         self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
 
 
-def _request(method: str, url: str, timeout: float) -> tuple[int, str]:
-    """Make one request without following redirects; return the status and any Location."""
+def _request(
+    method: str,
+    url: str,
+    timeout: float,
+    *,
+    headers: dict[str, str] | None = None,
+    keep_body: int = 0,
+) -> tuple[int, str, bytes]:
+    """Make one request without following redirects; return status, any Location, and body.
+
+    The body is read up to ``keep_body`` bytes (plus one, so the caller can tell it was cut).
+    """
     scheme, host, port, address = resolve_public(url)
     parts = urlsplit(url)
     path = quote(parts.path or "/", safe=SAFE_PATH)
@@ -115,21 +125,44 @@ def _request(method: str, url: str, timeout: float) -> tuple[int, str]:
     connection_class = _PinnedHTTPSConnection if scheme == "https" else _PinnedHTTPConnection
     conn = connection_class(host, port, address=address, timeout=timeout)
     try:
-        headers = {"User-Agent": USER_AGENT, "Accept": "*/*", "Connection": "close"}
-        conn.request(method, path, headers=headers)
+        sent = {"User-Agent": USER_AGENT, "Accept": "*/*", "Connection": "close", **(headers or {})}
+        conn.request(method, path, headers=sent)
         response = conn.getresponse()
+        body = b""
         if method != "HEAD":
-            response.read(MAX_BODY_BYTES)
-        return response.status, response.getheader("Location", "")
+            body = response.read(keep_body + 1 if keep_body else MAX_BODY_BYTES)
+        return response.status, response.getheader("Location", ""), body if keep_body else b""
     finally:
         conn.close()
+
+
+def fetch_public(
+    url: str, *, timeout: float, headers: dict[str, str], max_bytes: int
+) -> tuple[int, bytes]:
+    """GET a URL on a public network, following redirects by hand through the same guard.
+
+    Raises LinkRefused for a scheme other than http(s), or any hop that resolves inward.
+    """
+    seen, current = {url}, url
+    for _ in range(settings.LINK_CHECK_MAX_REDIRECTS + 1):
+        status, location, body = _request(
+            "GET", current, timeout, headers=headers, keep_body=max_bytes
+        )
+        if status in REDIRECTS and location:
+            current = urljoin(current, location)
+            if current in seen:
+                raise LinkRefused("The address redirects in a loop.")
+            seen.add(current)
+            continue
+        return status, body
+    raise LinkRefused(f"The address redirects more than {settings.LINK_CHECK_MAX_REDIRECTS} times.")
 
 
 def _follow(method: str, url: str, timeout: float) -> Probe:
     """Request a URL, following redirects by hand so that every hop passes the guard."""
     seen, current = {url}, url
     for _ in range(settings.LINK_CHECK_MAX_REDIRECTS + 1):
-        status, location = _request(method, current, timeout)
+        status, location, _ = _request(method, current, timeout)
         if status in REDIRECTS and location:
             current = urljoin(current, location)
             if current in seen:

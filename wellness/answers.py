@@ -61,7 +61,7 @@ def read(request: HttpRequest) -> dict[str, Any]:
 
 
 def write(response: HttpResponse, answers: dict[str, Any]) -> None:
-    """Keep the answers in the person's browser until they close it (or an hour passes)."""
+    """Keep the answers in the person's browser for an hour at most (the cookie's lifetime)."""
     response.set_signed_cookie(
         COOKIE,
         json.dumps(clean(answers), separators=(",", ":")),

@@ -18,7 +18,7 @@ environ.Env.read_env(BASE_DIR / ".env")
 DEBUG = env.bool("DEBUG", default=True)
 
 # Only for the embedded default: it signs nothing that outlives a local run.
-_DEV_SECRET_KEY = "insecure-local-development-key-never-use-in-production"  # noqa: S105
+_DEV_SECRET_KEY = "insecure-local-development-key-never-use-in-production"  # noqa: S105  # nosec B105
 SECRET_KEY = env.str("SECRET_KEY", default="")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 

@@ -233,9 +233,6 @@ def import_citation(identifier: str = "10.1000/good") -> JobRequest:
 # anywhere (ftp:// included), reaches loopback and private addresses, and reads file:// bases.
 # Reported with issue 7; when evidence/doi.py goes through the guard these pass, and strict
 # xfail turns that into a failure until the marker is removed.
-DOI_GAP = pytest.mark.xfail(
-    strict=True, reason="evidence/doi.py does not use the evidence/links.py guard yet"
-)
 
 
 def test_doi_import_reaches_crossref_on_a_public_address(jail, server, settings, db):
@@ -249,7 +246,6 @@ def test_doi_import_reaches_crossref_on_a_public_address(jail, server, settings,
     assert server.paths == ["/works/10.1000/good"]
 
 
-@DOI_GAP
 @pytest.mark.parametrize(
     "base",
     [
@@ -280,12 +276,12 @@ def test_doi_import_refuses_a_crossref_address_that_is_not_public_http(
 @pytest.mark.parametrize(
     "target",
     [
-        pytest.param("loopback", marks=DOI_GAP),
-        pytest.param("localhost", marks=DOI_GAP),
-        pytest.param("private", marks=DOI_GAP),
-        pytest.param("metadata", marks=DOI_GAP),
+        "loopback",
+        "localhost",
+        "private",
+        "metadata",
         "file",  # urllib itself refuses to follow a redirect to file://
-        pytest.param("ftp", marks=DOI_GAP),
+        "ftp",
     ],
 )
 def test_doi_import_refuses_a_redirect_inwards_or_to_another_scheme(
