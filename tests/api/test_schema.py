@@ -17,6 +17,8 @@ def test_schema_validates_without_warnings(tmp_path):
         "spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml")
     )
 
+    assert (tmp_path / "schema.yaml").read_text().startswith("openapi: 3")
+
 
 # A value each kind of path parameter may take, and how the schema names that parameter.
 PLACEHOLDERS = {"slug": ("placeholder", "{slug}"), "id": ("0", "{id}")}

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from tests.factories import ConditionFactory, CrisisContactFactory, GoalFactory, TherapyFactory
-from therapies.models import Condition, Goal, Therapy
+from therapies.models import Condition, CrisisContact, Goal, Therapy
 
 
 def rejected_by_database(build) -> bool:
@@ -108,6 +108,8 @@ def test_crisis_contact_constraint_rejects_bad_data(build):
 def test_same_crisis_line_name_is_allowed_in_another_region():
     CrisisContactFactory(name="Emergency", region="GB", phone="999")
     CrisisContactFactory(name="Emergency", region="US", phone="911")
+
+    assert CrisisContact.objects.filter(name="Emergency").count() == 2
 
 
 @pytest.mark.django_db
