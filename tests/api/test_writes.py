@@ -407,3 +407,24 @@ def test_citation_import_without_a_doi_is_a_conflict_that_says_why():
     assert response.status_code == 409
     assert response["Content-Type"] == "application/problem+json"
     assert "DOI" in response.json()["detail"]
+
+
+def test_a_curator_needs_the_authenticator_code_for_a_token(api, curator):
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.get(user=curator)
+    password = {"username": "curator", "password": "correct horse battery staple"}
+
+    without = api.post("/api/v1/auth/token/", password, format="json")
+    code = f"{TOTP(device.bin_key, device.step, device.t0, device.digits).token():06d}"
+    right = api.post("/api/v1/auth/token/", {**password, "otp_token": code}, format="json")
+    # A code is good once, and a wrong one never (the device then slows guessing down).
+    wrong = api.post("/api/v1/auth/token/", {**password, "otp_token": code}, format="json")
+
+    assert without.status_code == wrong.status_code == 400
+    assert {
+        "field": "otp_token",
+        "message": "Enter the 6-digit code from your authenticator app.",
+    } in (without.json()["errors"])
+    assert right.status_code == 200 and right.json()["token"]
