@@ -38,10 +38,16 @@ def saved_results_purge_request() -> JobRequest:
 
 
 def saved_results_purge(job: JobRequest, *, last_attempt: bool) -> Callable[[], str]:
-    """Delete every saved result past its expiry date (run inside the job's transaction)."""
+    """Delete every saved result past its expiry date, and failed-login records past their
+    lock-out (run inside the job's transaction): both are promised on the privacy page."""
+    from wellness.security import purge_expired_login_failures
 
     def purge() -> str:
         deleted, _ = SavedResult.objects.expired().delete()
-        return f"Deleted {deleted} expired saved result{'s' if deleted != 1 else ''}."
+        failures = purge_expired_login_failures()
+        return (
+            f"Deleted {deleted} expired saved result{'s' if deleted != 1 else ''} and "
+            f"{failures} old failed-login record{'s' if failures != 1 else ''}."
+        )
 
     return purge

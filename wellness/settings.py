@@ -24,10 +24,10 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 
 if not DEBUG:
     # Fail fast with one line rather than a traceback: production must be configured explicitly.
-    if not SECRET_KEY or SECRET_KEY == _DEV_SECRET_KEY or len(SECRET_KEY) < 32:
+    if not SECRET_KEY or SECRET_KEY == _DEV_SECRET_KEY or len(SECRET_KEY) < 50:
         raise SystemExit(
             "Refusing to start with DEBUG off: set SECRET_KEY to a random value "
-            "of at least 32 characters."
+            "of at least 50 characters (as manage.py check --deploy expects)."
         )
     if not ALLOWED_HOSTS:
         raise SystemExit(

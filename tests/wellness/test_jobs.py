@@ -100,7 +100,30 @@ def test_purge_deletes_only_expired_saved_results(db):
 
     assert list(SavedResult.objects.all()) == [live]
     job.refresh_from_db()
-    assert job.message == "Deleted 1 expired saved result."
+    assert job.message == "Deleted 1 expired saved result and 0 old failed-login records."
+
+
+def test_purge_also_deletes_failed_login_records_past_their_lock_out(db, settings):
+    from axes.models import AccessAttempt
+
+    old = AccessAttempt.objects.create(
+        username="someone",
+        ip_address="203.0.113.9",
+        user_agent="",
+        failures_since_start=1,
+        get_data="",
+        post_data="",
+    )
+    AccessAttempt.objects.filter(pk=old.pk).update(
+        attempt_time=timezone.now() - timedelta(minutes=settings.STAFF_LOCKOUT_MINUTES + 1)
+    )
+    job = JobRequestFactory(kind=Kind.SAVED_RESULTS_PURGE, source=None)
+
+    job_run(job_id=job.pk, work=jobs.saved_results_purge)
+
+    assert not AccessAttempt.objects.exists()
+    job.refresh_from_db()
+    assert job.message.endswith("and 1 old failed-login record.")
 
 
 def test_purge_requests_coalesce(db):

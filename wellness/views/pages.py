@@ -20,6 +20,8 @@ def help_now(request: HttpRequest) -> HttpResponse:
 
 def privacy(request: HttpRequest) -> HttpResponse:
     """Say exactly what is and is not kept."""
-    return render(
-        request, "wellness/privacy.html", {"saved_result_days": settings.SAVED_RESULT_DAYS}
-    )
+    context = {
+        "saved_result_days": settings.SAVED_RESULT_DAYS,
+        "staff_lockout_minutes": settings.STAFF_LOCKOUT_MINUTES,
+    }
+    return render(request, "wellness/privacy.html", context)
