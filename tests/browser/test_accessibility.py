@@ -20,6 +20,8 @@ TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
 
 def assert_accessible(page: Page) -> None:
+    # A click that navigates returns once the next page starts loading; scan it once loaded.
+    page.wait_for_load_state("load")
     results = AXE.run(page, options=WCAG)
     assert results.violations_count == 0, results.generate_report()
 

@@ -191,26 +191,28 @@ def test_phone_sized_journey_from_home_to_shortlist(phone):
     pages_seen = []
 
     def fits() -> None:
+        phone.wait_for_load_state("load")
         pages_seen.append(phone.url)
         width = phone.evaluate("() => document.documentElement.scrollWidth")
         assert width <= 375, f"{phone.url} scrolls sideways ({width}px)"
 
+    def step(action) -> None:
+        # Wait for the next page itself, so the check never reads a page that is going away.
+        with phone.expect_navigation():
+            action()
+        fits()
+
     go(phone, "/")
     fits()
-    phone.get_by_role("button", name="Start now").click()
-    fits()
-    phone.get_by_role("button", name="Continue").click()
-    fits()
-    choose_goals(phone, "Feel less stressed or anxious")
+    step(lambda: phone.get_by_role("button", name="Start now").click())
+    step(lambda: phone.get_by_role("button", name="Continue").click())
+    step(lambda: choose_goals(phone, "Feel less stressed or anxious"))
     while phone.locator("input[name=answer]").count():
-        fits()
         phone.get_by_label("No", exact=True).check()
-        phone.get_by_role("button", name="Continue").click()
-    fits()
-    choose_preferences(phone)
-    fits()
-    show_results(phone)
-    fits()
+        step(lambda: phone.get_by_role("button", name="Continue").click())
+    step(lambda: choose_preferences(phone))
+    step(lambda: phone.get_by_role("button", name="Show my results").click())
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Your results")
 
     assert shortlist(phone)
     # home, start, goals, 11 screening questions, preferences, check, results: 17 pages, each
