@@ -14,6 +14,10 @@ from wellness.api.throttling import TokenThrottle
 from wellness.security import requires_two_factor
 
 
+# What the person is told, not a secret.
+MISSING_CODE = "Enter the 6-digit code from your authenticator app."  # nosec B105
+
+
 class TokenRequestSerializer(AuthTokenSerializer):
     otp_token = serializers.CharField(
         label=_("Code from your authenticator app"),
@@ -30,9 +34,7 @@ class TokenRequestSerializer(AuthTokenSerializer):
         if requires_two_factor(user) or user_has_device(user):
             code = attrs.get("otp_token") or ""
             if not code or match_token(user, code) is None:
-                raise serializers.ValidationError(
-                    {"otp_token": "Enter the 6-digit code from your authenticator app."}
-                )
+                raise serializers.ValidationError({"otp_token": MISSING_CODE})
         return attrs
 
 
