@@ -13,7 +13,6 @@ from wellness.api.parsers import LimitedJSONParser
 from wellness.api.throttling import TokenThrottle
 from wellness.security import requires_two_factor
 
-
 # What the person is told, not a secret.
 MISSING_CODE = "Enter the 6-digit code from your authenticator app."  # nosec B105
 
