@@ -1,4 +1,4 @@
-"""Security controls Django has no setting for, in one place (issue 7; SAFETY.md lists their tests).
+"""Security controls Django has no setting for, in one place (SAFETY.md lists their tests).
 
 - Response headers: ``Permissions-Policy`` (and two Django sets but cannot reach everywhere),
   and the Content-Security-Policy (django-csp) with one narrow exception for the API docs page.

@@ -303,7 +303,7 @@ MIDDLEWARE += ["wellness.middleware.DatabaseUnavailableMiddleware"]
 # same server and middleware. Off unless asked for; never set it in production.
 BENCH_BARE_VIEW = env.bool("BENCH_BARE_VIEW", default=False)
 
-# --- Security (issue 7) ----------------------------------------------------------------------
+# --- Security ---------------------------------------------------------------------------------
 # What the app promises and the test behind each promise: README "Security" and SAFETY.md.
 # The list edits below (+= / insert) are to be folded into INSTALLED_APPS and MIDDLEWARE above.
 

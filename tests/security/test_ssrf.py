@@ -229,10 +229,8 @@ def import_citation(identifier: str = "10.1000/good") -> JobRequest:
     return JobRequestFactory(kind=JobRequest.Kind.CITATION_IMPORT, source=source)
 
 
-# The DOI import fetches with urllib, outside the link checker's guard: it follows redirects
-# anywhere (ftp:// included), reaches loopback and private addresses, and reads file:// bases.
-# Reported with issue 7; when evidence/doi.py goes through the guard these pass, and strict
-# xfail turns that into a failure until the marker is removed.
+# The DOI import fetches through the link checker's guard (evidence.links.fetch_public): only
+# http(s) on public addresses, re-checked at every redirect.
 
 
 def test_doi_import_reaches_crossref_on_a_public_address(jail, server, settings, db):
