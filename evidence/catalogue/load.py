@@ -27,7 +27,7 @@ from evidence.catalogue.schema import (
     Field,
     LoadReport,
     SectionCount,
-    _describe,
+    describe,
     read_catalogue,
 )
 
@@ -46,7 +46,7 @@ def catalogue_load(
         loaded: dict[str, dict[str, models.Model]] = {section: {} for section in SECTIONS}
         for section in SECTIONS:
             for index, record in enumerate(data[section]):
-                where = f"{path}: {_describe(section, index, record)}"
+                where = f"{path}: {describe(section, index, record)}"
                 _load_record(
                     section=section,
                     record=record,

@@ -273,7 +273,7 @@ def _natural_key(section: str, record: dict[str, Any]) -> tuple:
     return (record.get("slug"),)
 
 
-def _describe(section: str, index: int, record: Any) -> str:
+def describe(section: str, index: int, record: Any) -> str:
     if isinstance(record, dict):
         key = " × ".join(str(part) for part in _natural_key(section, record) if part is not None)
         if key:
@@ -352,7 +352,7 @@ def _check_section(path: Path, section: str, records: list[Any]) -> list[str]:
     fields = {f.name: f for f in SCHEMA[section]}
     seen: dict[tuple, int] = {}
     for index, record in enumerate(records):
-        where = f"{path}: {_describe(section, index, record)}"
+        where = f"{path}: {describe(section, index, record)}"
         if not isinstance(record, dict):
             errors.append(f"{where}: must be a mapping of field names to values.")
             continue

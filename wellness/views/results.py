@@ -19,6 +19,7 @@ from wellness import answers as answer_store
 from wellness.content import OTHER_PATHS, PREFERENCE_REASONS
 from wellness.models import SavedResult
 from wellness.recommender import Result
+from wellness.selectors import catalogue_snapshot
 from wellness.services import recommendation_compute
 
 
@@ -47,22 +48,30 @@ def _context(result: Result, answers: dict, *, token: str = "") -> dict:
 
 
 def _answers_from(request: HttpRequest) -> dict | None:
-    return answer_store.from_token(request.POST.get("answers", ""))
+    """Return the signed answers of this POST, or None if missing, forged or without a goal."""
+    answers = answer_store.from_token(request.POST.get("answers", ""))
+    return answers if answers and answers["goals"] else None
+
+
+def _result_page(request: HttpRequest, answers: dict, **extra) -> HttpResponse:
+    """Render the result for these answers: urgent help alone on a crisis, else the shortlist."""
+    result = recommendation_compute(answers=answer_store.to_engine(answers))
+    context = _context(result, answers, token=answer_store.to_token(answers))
+    context["contacts"] = result.crisis.contacts if result.crisis else ()
+    context |= {key: make(result) for key, make in extra.items()}
+    template = "wellness/crisis.html" if result.crisis else "wellness/results.html"
+    return _no_store(render(request, template, context))
 
 
 @require_POST
 def results(request: HttpRequest) -> HttpResponse:
     """Show the ranked, explained result for the answers in this request, then forget them."""
     answers = _answers_from(request)
-    if answers is None or not answers["goals"]:
+    if answers is None:
         return redirect("questions-start")
-    result = recommendation_compute(answers=answer_store.to_engine(answers))
-    template = "wellness/crisis.html" if result.crisis else "wellness/results.html"
-    context = _context(result, answers, token=answer_store.to_token(answers))
-    context["contacts"] = result.crisis.contacts if result.crisis else ()
-    response = render(request, template, context)
+    response = _result_page(request, answers)
     answer_store.forget(response)
-    return _no_store(response)
+    return response
 
 
 @require_POST
@@ -80,10 +89,11 @@ def doctor_note(request: HttpRequest) -> HttpResponse:
 def save(request: HttpRequest) -> HttpResponse:
     """Keep the answers, on the person's request, behind an unguessable link that expires."""
     answers = _answers_from(request)
-    if answers is None or not answers["goals"]:
+    if answers is None:
         return redirect("questions-start")
-    result = recommendation_compute(answers=answer_store.to_engine(answers))
-    saved = SavedResult.objects.create(answers=answers, catalogue_version=result.catalogue_version)
+    # The version the person saw; nothing else of the result is kept.
+    version = catalogue_snapshot().version
+    saved = SavedResult.objects.create(answers=answers, catalogue_version=version)
     return redirect(saved)
 
 
@@ -91,18 +101,14 @@ def save(request: HttpRequest) -> HttpResponse:
 def saved_result(request: HttpRequest, token: str) -> HttpResponse:
     """Show a saved result again, on today's catalogue, saying if the catalogue has changed."""
     saved = get_object_or_404(SavedResult.objects.live(), token=token)
-    answers = answer_store.clean(saved.answers)
-    result = recommendation_compute(answers=answer_store.to_engine(answers))
-    context = _context(result, answers, token=answer_store.to_token(answers))
-    context |= {
-        "saved": saved,
-        "catalogue_changed": saved.catalogue_version != result.catalogue_version,
-        "contacts": result.crisis.contacts if result.crisis else (),
-    }
-    template = "wellness/crisis.html" if result.crisis else "wellness/results.html"
-    response = render(request, template, context)
+    response = _result_page(
+        request,
+        answer_store.clean(saved.answers),
+        saved=lambda result: saved,
+        catalogue_changed=lambda result: saved.catalogue_version != result.catalogue_version,
+    )
     response["X-Robots-Tag"] = "noindex"
-    return _no_store(response)
+    return response
 
 
 @require_POST
