@@ -13,6 +13,10 @@ from the database. The rules, in order (DESIGN section 3):
 5. Honesty: goals with weak, mixed or no evidence are said so; other paths are always listed.
 6. Reproducible: the catalogue version is on every result.
 
+A shortlist, not a catalogue: with a ``limit`` only the best recommendations are explained and
+returned, and the result counts the rest, so a goal that a thousand therapies match costs the
+ranking of a thousand scores and the explaining of ten cards.
+
 Findings about a whole kind of therapy ("talking therapies") apply to each therapy of that kind,
 unless the therapy has findings of its own for that goal: specific evidence outranks general.
 
@@ -24,10 +28,12 @@ that match the chosen goals or a "suits" rule of a yes-answer, never the whole c
 from __future__ import annotations
 
 import dataclasses
+import heapq
 from collections.abc import Mapping
 
 CERTAINTY_WEIGHT = {"high": 4, "moderate": 3, "low": 2, "very-low": 1}
 SUITS_LIFT = 3  # as much as one moderate-certainty finding
+SHORTLIST_SIZE = 10  # cards shown at first; the rest are counted and shown on request
 EFFECT_ORDER = {"clearance": 0, "caution": 1}
 
 FORMATS = ("in-person", "online", "group")
@@ -272,6 +278,7 @@ class Result:
     set_aside: tuple[SetAside, ...] = ()
     goal_gaps: tuple[GoalGap, ...] = ()
     other_paths: tuple[str, ...] = OTHER_PATHS
+    more_recommendations: int = 0  # suitable therapies ranked below the limit, not in the list
 
 
 # --- The indexes a snapshot carries --------------------------------------------------------
@@ -340,8 +347,15 @@ class GoalEvidence:
 # --- The engine ------------------------------------------------------------------------------
 
 
-def recommend(*, answers: Answers, catalogue: CatalogueSnapshot) -> Result:
-    """Return the ranked, explained result for these answers on this catalogue."""
+def recommend(
+    *, answers: Answers, catalogue: CatalogueSnapshot, limit: int | None = None
+) -> Result:
+    """Return the ranked, explained result for these answers on this catalogue.
+
+    With a ``limit``, only the best ``limit`` recommendations are explained and returned, and
+    ``more_recommendations`` counts the rest. Every suitable therapy is still ranked, so the
+    shortlist is the same as the first ``limit`` of the whole list.
+    """
     yes = frozenset(c for c in answers.conditions if c in catalogue.conditions)
     if any(catalogue.conditions[c].is_crisis for c in yes):
         return Result(
@@ -359,39 +373,58 @@ def recommend(*, answers: Answers, catalogue: CatalogueSnapshot) -> Result:
     for condition in conditions:
         candidates.update(catalogue.suits_by_condition.get(condition, ()))
 
-    recommendations, excluded, set_aside = [], [], []
+    suitable: list[tuple[tuple, TherapyFacts, dict[str, Ranked], list[RuleFacts]]] = []
+    excluded, set_aside = [], []
+    matched: set[str] = set()
     for slug in candidates:
         therapy = catalogue.therapies.get(slug)
         if therapy is None:
             continue
-        ref = TherapyRef(therapy.slug, therapy.name, therapy.kind)
         therapy_rules = _rules_for(slug, conditions, catalogue)
         exclusions = _of(therapy_rules, "exclude")
         if exclusions:
-            excluded.append(Excluded(ref, tuple(_reason(r) for r in exclusions)))
+            excluded.append(Excluded(_ref(therapy), tuple(_reason(r) for r in exclusions)))
             continue
         mismatch = _preference_mismatch(therapy, answers)
         if mismatch:
-            set_aside.append(SetAside(ref, mismatch))
+            set_aside.append(SetAside(_ref(therapy), mismatch))
             continue
-        recommendations.append(
-            _recommendation(ref, evidence.get(slug, {}), therapy_rules, goals, catalogue)
-        )
+        # Rank by the score alone; explain only what will be shown.
+        goal_evidence = evidence.get(slug, {})
+        score = sum(ranked.weight for ranked in goal_evidence.values())
+        if _of(therapy_rules, "suits"):
+            score += SUITS_LIFT
+        supporting = sum(len(ranked.benefits) for ranked in goal_evidence.values())
+        rank = (-score, -supporting, therapy.name, therapy.slug)
+        suitable.append((rank, therapy, goal_evidence, therapy_rules))
+        matched.update(goal_evidence)
 
-    recommendations.sort(
-        key=lambda r: (-r.score, -r.supporting_findings, r.therapy.name, r.therapy.slug)
-    )
+    if limit is None:
+        shortlist = sorted(suitable, key=_first)
+    else:
+        shortlist = heapq.nsmallest(limit, suitable, key=_first)
     excluded.sort(key=lambda e: (e.therapy.name, e.therapy.slug))
     set_aside.sort(key=lambda s: (s.therapy.name, s.therapy.slug))
-    matched = {g for r in recommendations for g in r.matched_goals}
     return Result(
         catalogue_version=catalogue.version,
         crisis=None,
-        recommendations=tuple(recommendations),
+        recommendations=tuple(
+            _recommendation(_ref(therapy), goal_evidence, rules, goals, catalogue)
+            for _, therapy, goal_evidence, rules in shortlist
+        ),
         excluded=tuple(excluded),
         set_aside=tuple(set_aside),
         goal_gaps=tuple(_gap(g, catalogue) for g in goals if g not in matched),
+        more_recommendations=len(suitable) - len(shortlist),
     )
+
+
+def _first(item: tuple) -> tuple:
+    return item[0]
+
+
+def _ref(therapy: TherapyFacts) -> TherapyRef:
+    return TherapyRef(therapy.slug, therapy.name, therapy.kind)
 
 
 def _rules_for(slug: str, conditions: list[str], catalogue: CatalogueSnapshot) -> list[RuleFacts]:

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
-from wellness.recommender import Answers, Result, recommend
+from wellness.recommender import Answers, CatalogueSnapshot, Result, recommend
 from wellness.selectors import catalogue_snapshot
 
 
-def recommendation_compute(*, answers: Answers) -> Result:
+def recommendation_compute(
+    *,
+    answers: Answers,
+    limit: int | None = None,
+    catalogue: CatalogueSnapshot | None = None,
+) -> Result:
     """Return the recommendation for these answers on the current catalogue.
 
-    Nothing about the answers is stored or logged here or below.
+    ``limit`` keeps the best that many recommendations (None: all of them) and counts the rest.
+    A caller that also shows names from the catalogue passes the ``catalogue_snapshot()`` it
+    read them from, so both come from one version. Nothing about the answers is stored or
+    logged here or below.
     """
-    return recommend(answers=answers, catalogue=catalogue_snapshot())
+    if catalogue is None:
+        catalogue = catalogue_snapshot()
+    return recommend(answers=answers, catalogue=catalogue, limit=limit)

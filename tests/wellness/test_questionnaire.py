@@ -293,7 +293,72 @@ def test_results_page_runs_a_fixed_number_of_queries(
     token = token_from(check)
     client.post(reverse("results"), {"answers": token})  # warm the catalogue snapshot
 
-    # the snapshot's change marker, and the goal labels
-    with django_assert_num_queries(2):
+    # the snapshot's change marker; goal labels come from the snapshot too
+    with django_assert_num_queries(1):
         response = client.post(reverse("results"), {"answers": token})
     assert response.status_code == 200
+
+
+# --- A shortlist, with more on request -------------------------------------------------------
+
+
+def cards(response) -> list[str]:
+    return re.findall(
+        r'class="card" id="card-\d+"[^>]*data-therapy="([^"]+)"', response.content.decode()
+    )
+
+
+@pytest.fixture
+def many_matches(seeded):
+    """Add 25 therapies with evidence for one goal, so it matches more than a shortlist."""
+    grow_catalogue(25)
+    return Finding.objects.first().goal.slug
+
+
+def test_results_show_the_best_ten_and_count_the_rest(client, many_matches):
+    check = answer_all(client, goals=[many_matches])
+    token = token_from(check)
+
+    first = client.post(reverse("results"), {"answers": token})
+    more = client.post(reverse("results"), {"answers": token, "show": "20"})
+
+    shown = cards(first)
+    page = first.content.decode()
+    assert len(shown) == 10
+    total = 10 + int(re.search(r"We found (\d+) more therapies", page).group(1))
+    assert 'name="show" value="20"' in page and "Show 10 more" in page
+    assert cards(more)[:10] == shown and len(cards(more)) == min(total, 20)
+    assert 'action="/results/#card-11"' in page  # the next page opens at the first new card
+
+
+@pytest.mark.parametrize("show", ["", "abc", "-5", "3", "1e9"])
+def test_a_bad_or_small_show_count_gives_the_shortlist(client, many_matches, show):
+    token = token_from(answer_all(client, goals=[many_matches]))
+
+    response = client.post(reverse("results"), {"answers": token, "show": show})
+
+    assert response.status_code == 200
+    assert len(cards(response)) == 10
+
+
+def test_asking_for_everything_shows_every_suitable_therapy_and_no_more_button(
+    client, many_matches
+):
+    token = token_from(answer_all(client, goals=[many_matches]))
+
+    response = client.post(reverse("results"), {"answers": token, "show": "100000"})
+
+    assert len(cards(response)) > 10
+    assert "more therapies that may help" not in response.content.decode()
+
+
+def test_a_saved_result_shows_more_by_a_link(client, many_matches):
+    token = token_from(answer_all(client, goals=[many_matches]))
+    link = client.post(reverse("results-save"), {"answers": token}).headers["Location"]
+
+    first = client.get(link)
+    more = client.get(link, {"show": "20"})
+
+    assert len(cards(first)) == 10
+    assert 'href="?show=20#card-11"' in first.content.decode()
+    assert len(cards(more)) > 10 and cards(more)[:10] == cards(first)

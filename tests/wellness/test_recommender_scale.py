@@ -215,6 +215,24 @@ def test_property_the_indexed_engine_gives_the_reference_result(catalogue, answe
     )
 
 
+@settings(max_examples=300, deadline=None)
+@given(catalogue=catalogues(), answers=answer_sets, limit=st.integers(min_value=0, max_value=6))
+def test_property_a_limit_keeps_the_best_and_counts_the_rest(catalogue, answers, limit):
+    whole = recommend(answers=answers, catalogue=catalogue)
+
+    short = recommend(answers=answers, catalogue=catalogue, limit=limit)
+
+    assert short.recommendations == whole.recommendations[:limit]
+    assert short.more_recommendations == len(whole.recommendations) - len(short.recommendations)
+    assert whole.more_recommendations == 0
+    # Only the list is cut: what is unsafe, set aside or missing is said in full.
+    assert (short.excluded, short.set_aside, short.goal_gaps) == (
+        whole.excluded,
+        whole.set_aside,
+        whole.goal_gaps,
+    )
+
+
 # --- Only what matches is read ---------------------------------------------------------------
 
 

@@ -9,18 +9,21 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.views.decorators.http import require_GET, require_POST
 
-from therapies.models import Goal
 from wellness import answers as answer_store
 from wellness.content import OTHER_PATHS, PREFERENCE_REASONS
 from wellness.models import SavedResult
-from wellness.recommender import Result
+from wellness.recommender import SHORTLIST_SIZE, CatalogueSnapshot, Result
 from wellness.selectors import catalogue_snapshot
 from wellness.services import recommendation_compute
+
+# "Show more" adds this many cards at a time, up to this many on one page.
+SHOW_MORE_STEP = SHORTLIST_SIZE
+SHOW_MOST = 200
 
 
 def _no_store(response: HttpResponse) -> HttpResponse:
@@ -28,8 +31,27 @@ def _no_store(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def _context(result: Result, answers: dict, *, token: str = "") -> dict:
-    goal_labels = dict(Goal.objects.values_list("slug", "label"))
+def _shown(params: QueryDict) -> int:
+    """Return how many cards to show: the shortlist, or more when the person asked for more."""
+    try:
+        wanted = int(params.get("show", ""))
+    except ValueError:
+        return SHORTLIST_SIZE
+    return min(max(wanted, SHORTLIST_SIZE), SHOW_MOST)
+
+
+def _compute(answers: dict, shown: int) -> tuple[Result, CatalogueSnapshot]:
+    catalogue = catalogue_snapshot()
+    engine_answers = answer_store.to_engine(answers)
+    result = recommendation_compute(answers=engine_answers, limit=shown, catalogue=catalogue)
+    return result, catalogue
+
+
+def _context(
+    result: Result, catalogue: CatalogueSnapshot, answers: dict, *, shown: int, token: str = ""
+) -> dict:
+    goal_labels = {slug: goal.label for slug, goal in catalogue.goals.items()}
+    more = result.more_recommendations
     return {
         "result": result,
         "goal_labels": goal_labels,
@@ -43,6 +65,10 @@ def _context(result: Result, answers: dict, *, token: str = "") -> dict:
             if warning.effect == "clearance"
         ],
         "token": token,
+        "shown": shown,
+        # The next "show more" asks for this many cards in all, adding this many (0: no button).
+        "show_next": min(shown + SHOW_MORE_STEP, SHOW_MOST),
+        "show_more_count": min(SHOW_MORE_STEP, SHOW_MOST - shown, more),
         "saved_result_days": settings.SAVED_RESULT_DAYS,
     }
 
@@ -53,10 +79,12 @@ def _answers_from(request: HttpRequest) -> dict | None:
     return answers if answers and answers["goals"] else None
 
 
-def _result_page(request: HttpRequest, answers: dict, **extra) -> HttpResponse:
+def _result_page(request: HttpRequest, answers: dict, shown: int, **extra) -> HttpResponse:
     """Render the result for these answers: urgent help alone on a crisis, else the shortlist."""
-    result = recommendation_compute(answers=answer_store.to_engine(answers))
-    context = _context(result, answers, token=answer_store.to_token(answers))
+    result, catalogue = _compute(answers, shown)
+    context = _context(
+        result, catalogue, answers, shown=shown, token=answer_store.to_token(answers)
+    )
     context["contacts"] = result.crisis.contacts if result.crisis else ()
     context |= {key: make(result) for key, make in extra.items()}
     template = "wellness/crisis.html" if result.crisis else "wellness/results.html"
@@ -69,7 +97,7 @@ def results(request: HttpRequest) -> HttpResponse:
     answers = _answers_from(request)
     if answers is None:
         return redirect("questions-start")
-    response = _result_page(request, answers)
+    response = _result_page(request, answers, _shown(request.POST))
     answer_store.forget(response)
     return response
 
@@ -80,8 +108,10 @@ def doctor_note(request: HttpRequest) -> HttpResponse:
     answers = _answers_from(request)
     if answers is None:
         return redirect("questions-start")
-    result = recommendation_compute(answers=answer_store.to_engine(answers))
-    response = render(request, "wellness/doctor_note.html", _context(result, answers))
+    shown = _shown(request.POST)
+    result, catalogue = _compute(answers, shown)
+    context = _context(result, catalogue, answers, shown=shown)
+    response = render(request, "wellness/doctor_note.html", context)
     return _no_store(response)
 
 
@@ -104,6 +134,7 @@ def saved_result(request: HttpRequest, token: str) -> HttpResponse:
     response = _result_page(
         request,
         answer_store.clean(saved.answers),
+        _shown(request.GET),
         saved=lambda result: saved,
         catalogue_changed=lambda result: saved.catalogue_version != result.catalogue_version,
     )
