@@ -147,18 +147,21 @@ def fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def _fresh_catalogue_snapshot():
-    """Forget built snapshots: a rolled-back test database can repeat a change marker."""
+    """Forget built snapshots and the last change marker read: a rolled-back or flushed test
+    database can repeat a change marker, and a marker read by the last test is not this one's."""
     from django.core.cache import caches
     from django.core.cache.backends.locmem import LocMemCache
 
     from wellness import selectors
 
     selectors._cached = None
+    selectors.catalogue_change_marker_forget()
     # Only the process-local test cache: never wipe a Redis someone pointed the tests at.
     if isinstance(caches["default"], LocMemCache):
         caches["default"].clear()
     yield
     selectors._cached = None
+    selectors.catalogue_change_marker_forget()
 
 
 @pytest.fixture(scope="session")

@@ -27,7 +27,8 @@ def catalogue_changed(**_kwargs) -> None:
 
 def catalogue_snapshot_rebuild(job: JobRequest, *, last_attempt: bool) -> Callable[[], str]:
     """Build the current snapshot into the shared cache, so no web request has to."""
-    snapshot = selectors.catalogue_snapshot()
+    # Fresh: the change that asked for this may have been made by another process a moment ago.
+    snapshot = selectors.catalogue_snapshot(fresh=True)
     return lambda: f"Catalogue version {snapshot.version} is ready."
 
 

@@ -4,7 +4,7 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.signals import post_create_historical_record
@@ -61,6 +61,9 @@ def _catalogue_changed(sender, instance, **kwargs) -> None:
     from wellness import jobs, selectors
 
     if isinstance(instance, selectors.CATALOGUE_MODELS):
+        # This process sees its own change at once, in the transaction and after the commit.
+        selectors.catalogue_change_marker_forget()
+        transaction.on_commit(selectors.catalogue_change_marker_forget)
         jobs.catalogue_changed()
 
 

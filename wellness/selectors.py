@@ -9,6 +9,7 @@ import gc
 import hashlib
 import logging
 import threading
+import time
 from collections import defaultdict
 from collections.abc import Callable
 from decimal import Decimal
@@ -57,8 +58,40 @@ def _history_tables() -> tuple[str, ...]:
     return tuple(model.history.model._meta.db_table for model in _HISTORY_MODELS)
 
 
-def catalogue_change_marker() -> tuple:
-    """Return a value that changes whenever the catalogue or its evidence changes (one query)."""
+# The marker this process read last, and when (time.monotonic()).
+_marker_read: tuple[float, tuple] | None = None
+
+
+def catalogue_change_marker(*, fresh: bool = False) -> tuple:
+    """Return a value that changes whenever the catalogue or its evidence changes (one query).
+
+    A process reuses the marker it read for ``CATALOGUE_MARKER_MAX_AGE`` seconds, so a busy
+    process asks the database about once a second, not on every request; a change made
+    elsewhere shows here within that time. A change made in this process is seen at once (see
+    ``catalogue_change_marker_forget``), and inside a transaction, or with ``fresh``, the
+    database is always asked.
+    """
+    global _marker_read
+    max_age = settings.CATALOGUE_MARKER_MAX_AGE
+    now = time.monotonic()
+    read = _marker_read
+    in_transaction = connection.in_atomic_block
+    if not (fresh or in_transaction) and read is not None and now - read[0] < max_age:
+        return read[1]
+    marker = _change_marker_query()
+    if not in_transaction:
+        # A transaction may see its own changes, which others cannot yet: keep only committed.
+        _marker_read = (now, marker)
+    return marker
+
+
+def catalogue_change_marker_forget() -> None:
+    """Ask the database again at the next read: this process has just changed the catalogue."""
+    global _marker_read
+    _marker_read = None
+
+
+def _change_marker_query() -> tuple:
     quote = connection.ops.quote_name
     parts = []
     for table in _history_tables():
@@ -70,14 +103,16 @@ def catalogue_change_marker() -> tuple:
         return tuple(tuple(row) for row in cursor.fetchall())
 
 
-def catalogue_snapshot() -> CatalogueSnapshot:
+def catalogue_snapshot(*, fresh: bool = False) -> CatalogueSnapshot:
     """Return the current snapshot, rebuilt only when the catalogue has changed.
 
-    Warm, this is one query. After a change, the first process to need the new version builds
-    it and shares it through the cache; the others read it from there instead of building it.
+    Warm, this is at most one query (the change marker; see ``catalogue_change_marker``, and
+    ``fresh`` to ask the database now). After a change, the first process to need the new
+    version builds it and shares it through the cache; the others read it from there instead
+    of building it.
     """
     global _cached
-    marker = catalogue_change_marker()
+    marker = catalogue_change_marker(fresh=fresh)
     cached = _cached
     if cached is not None and cached[0] == marker:
         return cached[1]

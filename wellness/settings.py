@@ -221,6 +221,10 @@ SPECTACULAR_SETTINGS: dict = {
     "REDOC_DIST": "SIDECAR",
 }
 
+# How long a process may reuse the catalogue's change marker before asking the database again:
+# a change made in another process shows within this many seconds (0: ask on every request).
+CATALOGUE_MARKER_MAX_AGE = env.float("CATALOGUE_MARKER_MAX_AGE", default=1.0)
+
 # --- Background jobs (DESIGN section 6) ------------------------------------------------------
 # Every job request is a row (evidence.JobRequest) written with the change that asks for it;
 # the Celery message is sent on commit. A sweeper sends again what a lost message left behind.

@@ -106,3 +106,96 @@ def test_only_findings_of_published_sources_are_in_the_snapshot(seeded):
     slugs = {f.slug for fs in snapshot.findings_by_goal.values() for f in fs}
     assert draft.slug not in slugs
     assert slugs == set(Finding.objects.published().values_list("slug", flat=True))
+
+
+# --- The change marker, reused for a moment outside transactions ------------------------------
+
+
+@pytest.fixture
+def committed(transactional_db, settings, monkeypatch):
+    """A seeded catalogue outside any transaction, and a clock the test moves by hand."""
+    catalogue_load()
+    selectors._cached = None
+    selectors.catalogue_change_marker_forget()
+    settings.CATALOGUE_MARKER_MAX_AGE = 1.0
+    clock = [1000.0]
+    monkeypatch.setattr(selectors.time, "monotonic", lambda: clock[0])
+    yield clock
+    selectors.catalogue_change_marker_forget()
+
+
+def _change_elsewhere() -> None:
+    """Change the catalogue as another process would: this one hears no signal of it."""
+    from simple_history.signals import post_create_historical_record
+
+    from wellness.models import _catalogue_changed
+
+    post_create_historical_record.disconnect(
+        _catalogue_changed, dispatch_uid="wellness-catalogue-changed"
+    )
+    try:
+        therapy = Therapy.objects.get(slug="swedish-massage")
+        therapy.name = "Swedish massage, changed elsewhere"
+        therapy.save()
+    finally:
+        post_create_historical_record.connect(
+            _catalogue_changed, dispatch_uid="wellness-catalogue-changed"
+        )
+
+
+def test_a_busy_process_reads_the_marker_about_once_a_second(committed, django_assert_num_queries):
+    first = selectors.catalogue_snapshot()
+
+    with django_assert_num_queries(0):
+        again = selectors.catalogue_snapshot()
+    committed[0] += 1.0
+    with django_assert_num_queries(1):
+        selectors.catalogue_snapshot()
+
+    assert again is first
+
+
+def test_a_change_in_another_process_shows_within_the_max_age(committed):
+    before = selectors.catalogue_snapshot()
+    _change_elsewhere()
+
+    committed[0] += 0.5
+    still = selectors.catalogue_snapshot()
+    committed[0] += 0.5
+    after = selectors.catalogue_snapshot()
+
+    assert still.version == before.version
+    assert after.version != before.version
+    assert after.therapies["swedish-massage"].name == "Swedish massage, changed elsewhere"
+
+
+def test_a_change_in_this_process_shows_at_once(committed):
+    before = selectors.catalogue_snapshot()
+    therapy = Therapy.objects.get(slug="swedish-massage")
+    therapy.name = "Swedish massage, changed here"
+    therapy.save()
+
+    assert selectors.catalogue_snapshot().version != before.version
+
+
+def test_fresh_and_transactions_always_ask_the_database(committed, django_assert_num_queries):
+    from django.db import transaction
+
+    selectors.catalogue_snapshot()
+    _change_elsewhere()
+
+    with django_assert_num_queries(1):
+        fresh = selectors.catalogue_change_marker(fresh=True)
+    with transaction.atomic(), django_assert_num_queries(1):
+        in_transaction = selectors.catalogue_change_marker()
+
+    assert fresh == in_transaction
+
+
+def test_max_age_zero_asks_on_every_read(committed, settings, django_assert_num_queries):
+    settings.CATALOGUE_MARKER_MAX_AGE = 0
+    selectors.catalogue_change_marker()
+
+    with django_assert_num_queries(2):
+        selectors.catalogue_change_marker()
+        selectors.catalogue_change_marker()

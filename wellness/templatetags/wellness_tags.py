@@ -1,4 +1,9 @@
+import functools
+
 from django import template
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 from evidence.statements import CERTAINTY_LABELS
 
@@ -15,3 +20,29 @@ def lookup(mapping, key):
 def certainty_label(certainty: str) -> str:
     """Return a GRADE certainty level in words, e.g. "Moderate certainty"."""
     return CERTAINTY_LABELS.get(certainty, certainty)
+
+
+@register.filter
+def source_path(slug: str) -> str:
+    """Return the address of a source's page: ``{% url 'source-detail' slug %}``, remembered."""
+    return _slug_path("source-detail", slug, get_script_prefix(), get_urlconf())
+
+
+@register.filter
+def therapy_path(slug: str) -> str:
+    """Return the address of a therapy's page: ``{% url 'therapy-detail' slug %}``, remembered."""
+    return _slug_path("therapy-detail", slug, get_script_prefix(), get_urlconf())
+
+
+# The results page links every card and every cited source: reversing each one was a fifth of
+# its rendering time (tests/benchmarks/README.md). The prefix and URLconf are part of the key,
+# so an address is only reused where reverse() would give the same one.
+@functools.lru_cache(maxsize=4096)
+def _slug_path(view_name: str, slug: str, prefix: str, urlconf: str | None) -> str:
+    return reverse(view_name, args=[slug], urlconf=urlconf)
+
+
+@receiver(setting_changed)
+def _forget_paths(*, setting: str, **kwargs) -> None:
+    if setting == "ROOT_URLCONF":
+        _slug_path.cache_clear()

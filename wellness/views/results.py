@@ -54,8 +54,15 @@ def _context(
     more = result.more_recommendations
     return {
         "result": result,
+        # Each card with why it is there: "it may help you to sleep better and feel less stressed".
+        "cards": [
+            (rec, _words([goal_labels[g].lower() for g in rec.matched_goals]))
+            for rec in result.recommendations
+        ],
         "goal_labels": goal_labels,
-        "chosen_goals": [goal_labels[g] for g in answers["goals"] if g in goal_labels],
+        "chosen_goals": _words(
+            [goal_labels[g].lower() for g in answers["goals"] if g in goal_labels]
+        ),
         "other_paths": [OTHER_PATHS[key] for key in result.other_paths],
         "preference_reasons": PREFERENCE_REASONS,
         "clearance_items": [
@@ -71,6 +78,13 @@ def _context(
         "show_more_count": min(SHOW_MORE_STEP, SHOW_MOST - shown, more),
         "saved_result_days": settings.SAVED_RESULT_DAYS,
     }
+
+
+def _words(items: list[str]) -> str:
+    """Join items as a sentence does: "a", "a and b", "a, b and c"."""
+    if len(items) < 3:
+        return " and ".join(items)
+    return f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def _answers_from(request: HttpRequest) -> dict | None:
