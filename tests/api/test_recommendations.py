@@ -11,7 +11,7 @@ from therapies.models import CrisisContact, Therapy
 from wellness import services
 from wellness.content import OTHER_PATHS
 from wellness.recommender import OTHER_PATHS as OTHER_PATH_KEYS
-from wellness.recommender import Answers
+from wellness.recommender import SHORTLIST_SIZE, Answers
 from wellness.selectors import catalogue_snapshot
 
 URL = "/api/v1/recommendations/"
@@ -45,9 +45,15 @@ def _therapy_ref(value) -> None:
 
 def assert_section_7_shape(result: dict) -> None:
     """Check every field DESIGN section 7 promises, with its type."""
-    assert {"catalogue_version", "crisis", "recommendations", "excluded", "other_paths"} <= set(
-        result
-    )
+    assert {
+        "catalogue_version",
+        "crisis",
+        "recommendations",
+        "more_recommendations",
+        "excluded",
+        "other_paths",
+    } <= set(result)
+    assert isinstance(result["more_recommendations"], int)
     assert isinstance(result["catalogue_version"], str) and result["catalogue_version"]
     if result["crisis"] is not None:
         assert isinstance(result["crisis"]["message"], str)
@@ -174,9 +180,9 @@ def test_response_is_what_the_results_page_service_computes(api, seeded, monkeyp
     calls = []
     compute = services.recommendation_compute
 
-    def spy(*, answers):
-        calls.append(answers)
-        return compute(answers=answers)
+    def spy(*, answers, limit):
+        calls.append((answers, limit))
+        return compute(answers=answers, limit=limit)
 
     monkeypatch.setattr("wellness.api.views.recommendations.recommendation_compute", spy)
 
@@ -188,11 +194,14 @@ def test_response_is_what_the_results_page_service_computes(api, seeded, monkeyp
     )
 
     assert calls == [
-        Answers(
-            goals=frozenset({"sleep", "stress-anxiety"}),
-            conditions=frozenset({"pregnancy"}),
-            format="in-person",
-            pressure="gentle",
+        (
+            Answers(
+                goals=frozenset({"sleep", "stress-anxiety"}),
+                conditions=frozenset({"pregnancy"}),
+                format="in-person",
+                pressure="gentle",
+            ),
+            SHORTLIST_SIZE,
         )
     ]
 

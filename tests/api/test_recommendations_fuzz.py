@@ -44,6 +44,7 @@ answers = st.fixed_dictionaries(
             },
         )
         | json_values,
+        "limit": st.integers(-5, 200) | json_values,
     },
 )
 

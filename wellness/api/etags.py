@@ -3,12 +3,21 @@
 The marker (one query) changes whenever the catalogue or its evidence changes, so an ETag made from
 it, the address and who is asking stays valid exactly as long as the answer would be the same.
 ``If-None-Match`` with a current tag gets 304 without reading the catalogue.
+
+For the same reason a public answer is kept, rendered, in the default cache under the tag's key:
+once warm, a read costs the marker query and one cache read, and no serializer runs. Staff
+answers include drafts, so they are never read from or written to the shared cache.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
+import re
 
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import parse_etags
 from rest_framework import status
@@ -16,42 +25,119 @@ from rest_framework.response import Response
 
 from wellness.selectors import catalogue_change_marker
 
+logger = logging.getLogger(__name__)
+
 # Bump when the shape of a read response changes, so clients do not keep an old representation.
 REPRESENTATION_VERSION = "1"
+
+# A kept answer is never read again once the marker moves; the timeout only frees the memory.
+CACHE_TIMEOUT = 15 * 60
+
+# A parameter's value as the API itself writes one: a plain number or a slug-like word.
+_PLAIN_VALUE = re.compile(r"[1-9][0-9]*|[a-zA-Z][-a-zA-Z0-9_]*")
 
 
 def _opaque(tag: str) -> str:
     return tag.removeprefix("W/")
 
 
+def _digest(*parts: object) -> str:
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
+def _plainly_spelled(query: str, names: frozenset[str]) -> bool:
+    """Return whether the query string gives only these parameters, each once, in plain values.
+
+    Only such addresses are kept: any other spelling of a request (an unknown or repeated
+    parameter, 05 for 5, percent-escapes) is answered but not kept, so the entries one catalogue
+    version can have are bounded by the catalogue, not by what clients send.
+    """
+    seen: set[str] = set()
+    for pair in query.split("&") if query else ():
+        name, _, value = pair.partition("=")
+        if name not in names or name in seen or not _PLAIN_VALUE.fullmatch(value):
+            return False
+        seen.add(name)
+    return True
+
+
+def _cache_key(tag: str, request) -> str:
+    # The page links in a list name the host and scheme, so they are part of the key too.
+    return f"api-read:{_digest(tag, request.build_absolute_uri(), request.accepted_media_type)}"
+
+
+def _cached(key: str) -> HttpResponse | None:
+    # The cache is a shortcut, never a dependency: if it cannot answer, render the answer.
+    try:
+        kept = cache.get(key)
+    except Exception:  # any cache failure, including an unreadable pickle
+        logger.warning("Could not read a kept API answer", exc_info=True)
+        return None
+    if not isinstance(kept, tuple):
+        return None
+    content, content_type = kept
+    return HttpResponse(content, content_type=content_type)
+
+
+def _keep(key: str, response: HttpResponse) -> None:
+    try:
+        cache.set(key, (response.content, response["Content-Type"]), CACHE_TIMEOUT)
+    except Exception:
+        logger.warning("Could not keep an API answer", exc_info=True)
+
+
 class CatalogueETagMixin:
-    """Answer ``list`` and ``retrieve`` with a weak ETag and honour ``If-None-Match``."""
+    """Answer ``list`` and ``retrieve`` with a weak ETag and honour ``If-None-Match``.
 
-    def catalogue_etag(self, request) -> str:
-        audience = "staff" if self.sees_everything() else "public"
-        marker = catalogue_change_marker()
-        key = repr((REPRESENTATION_VERSION, marker, request.get_full_path(), audience))
-        return f'W/"{hashlib.sha256(key.encode()).hexdigest()[:32]}"'
+    Public answers are kept in the cache; the view names the query parameters its list reads
+    (``list_query_parameters``), and only addresses spelled with those are kept.
+    """
 
-    def _conditional(self, render, request, *args, **kwargs) -> Response:
-        etag = self.catalogue_etag(request)
+    def list_query_parameters(self) -> frozenset[str]:
+        return frozenset()
+
+    def _conditional(self, render, request, names: frozenset[str], *args, **kwargs) -> Response:
+        public = not self.sees_everything()
+        tag = _digest(
+            REPRESENTATION_VERSION,
+            catalogue_change_marker(),
+            request.get_full_path(),
+            "public" if public else "staff",
+        )
+        etag = f'W/"{tag}"'
+        # An address is kept only after it answered 200, so one that is refused (a bad query
+        # parameter, an unknown slug) is never found here and is refused again below.
+        keep = public and _plainly_spelled(request.META.get("QUERY_STRING", ""), names)
+        key = _cache_key(tag, request) if keep else ""
         wanted = parse_etags(request.headers.get("If-None-Match", ""))
-        if _opaque(etag) in {_opaque(tag) for tag in wanted}:
+        if _opaque(etag) in {_opaque(given) for given in wanted}:
             response = Response(status=status.HTTP_304_NOT_MODIFIED)
+        elif keep and (kept := _cached(key)) is not None:
+            response = kept
         else:
             response = render(request, *args, **kwargs)
+            # Keep only what is committed: a transaction that rolls back could leave an answer
+            # under a marker that later means something else.
+            committed = not connection.in_atomic_block
+            if keep and committed and response.status_code == status.HTTP_200_OK:
+                response.add_post_render_callback(lambda rendered: _keep(key, rendered))
         if response.status_code in (status.HTTP_200_OK, status.HTTP_304_NOT_MODIFIED):
             response["ETag"] = etag
             # Always revalidate; staff answers include drafts, so shared caches must not keep them.
-            if self.sees_everything():
-                patch_cache_control(response, no_cache=True, private=True)
-            else:
+            if public:
                 patch_cache_control(response, no_cache=True)
+            else:
+                patch_cache_control(response, no_cache=True, private=True)
             patch_vary_headers(response, ("Authorization", "Cookie"))
         return response
 
     def list(self, request, *args, **kwargs) -> Response:
-        return self._conditional(super().list, request, *args, **kwargs)
+        names = self.list_query_parameters()
+        return self._conditional(self.render_list, request, names, *args, **kwargs)
+
+    def render_list(self, request, *args, **kwargs) -> Response:
+        """Answer the list afresh (a view checks its query parameters here, when not kept)."""
+        return super().list(request, *args, **kwargs)
 
     def retrieve(self, request, *args, **kwargs) -> Response:
-        return self._conditional(super().retrieve, request, *args, **kwargs)
+        return self._conditional(super().retrieve, request, frozenset(), *args, **kwargs)

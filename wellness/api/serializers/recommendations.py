@@ -1,34 +1,69 @@
 """The recommendation endpoint's request (the answers) and response (DESIGN section 7).
 
-The response serializers read the engine's frozen dataclasses directly, so the schema and the
-answer cannot drift apart.
+The response serializers read the engine's frozen dataclasses and describe the answer in the
+OpenAPI schema; the view builds the same JSON with ``result_dicts`` (tests check both agree).
 """
 
 from __future__ import annotations
 
-from typing import Any
+import dataclasses
+import re
+from typing import Any, NamedTuple
 
+from django.views.decorators.debug import sensitive_variables
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from evidence.models import Certainty, SafetyRule
 from evidence.statements import certainty_words
 from therapies.models import Therapy
-from wellness.api.serializers.base import AllowedChoiceField, SourceRefSerializer
+from wellness.api.serializers.base import (
+    AllowedChoiceField,
+    SourceRefSerializer,
+    StrictIntegerField,
+)
 from wellness.content import OTHER_PATHS, PREFERENCE_REASONS
-from wellness.recommender import FORMATS, PRESSURES, Benefit, Result, SetAside
+from wellness.recommender import (
+    FORMATS,
+    PRESSURES,
+    SHORTLIST_SIZE,
+    Answers,
+    Benefit,
+    Result,
+    SetAside,
+)
 
 # --- The request -----------------------------------------------------------------------------
 
 SLUG_LIST_LIMIT = 50
+SLUG_MAX_LENGTH = 80
+FORMAT_CHOICES = ("any", *FORMATS)
+PRESSURE_CHOICES = ("any", *PRESSURES)
+LIMIT_MAX = 100
+
+
+@dataclasses.dataclass(frozen=True)
+class KnownSlugs:
+    """The goal and condition slugs of one catalogue version, to check answers against."""
+
+    version: str
+    goals: frozenset[str]
+    conditions: frozenset[str]
+
+
+class Asked(NamedTuple):
+    """What a valid body asks for: recommendations for these answers, the best ``limit``."""
+
+    answers: Answers
+    limit: int
 
 
 class PreferencesSerializer(serializers.Serializer):
     format = AllowedChoiceField(
-        choices=("any", *FORMATS), default="any", help_text="How you would like to take part."
+        choices=FORMAT_CHOICES, default="any", help_text="How you would like to take part."
     )
     pressure = AllowedChoiceField(
-        choices=("any", *PRESSURES), default="any", help_text="For massage: the pressure you like."
+        choices=PRESSURE_CHOICES, default="any", help_text="For massage: the pressure you like."
     )
 
 
@@ -39,20 +74,26 @@ class AnswersSerializer(serializers.Serializer):
     """
 
     goals = serializers.ListField(
-        child=serializers.SlugField(max_length=80),
+        child=serializers.SlugField(max_length=SLUG_MAX_LENGTH),
         allow_empty=False,
         max_length=SLUG_LIST_LIMIT,
         help_text="What you want help with: one or more goal slugs from /api/v1/goals/.",
         error_messages={"empty": "Choose at least one goal."},
     )
     conditions = serializers.ListField(
-        child=serializers.SlugField(max_length=80),
+        child=serializers.SlugField(max_length=SLUG_MAX_LENGTH),
         required=False,
         default=list,
         max_length=SLUG_LIST_LIMIT,
         help_text="The screening questions answered yes: condition slugs from /api/v1/conditions/.",
     )
     preferences = PreferencesSerializer(required=False)
+    limit = StrictIntegerField(
+        min_value=1,
+        max_value=LIMIT_MAX,
+        default=SHORTLIST_SIZE,
+        help_text=f"How many recommendations to explain, best first (1 to {LIMIT_MAX}).",
+    )
 
     def validate_goals(self, goals: list[str]) -> list[str]:
         known = self.context["known"].goals
@@ -79,6 +120,70 @@ class AnswersSerializer(serializers.Serializer):
         if unknown:
             raise serializers.ValidationError(unknown)
         return conditions
+
+    def asked(self) -> Asked:
+        """Return what the validated body asks for."""
+        valid = self.validated_data
+        preferences = valid.get("preferences") or {}
+        answers = Answers(
+            goals=frozenset(valid["goals"]),
+            conditions=frozenset(valid["conditions"]),
+            format=preferences.get("format", "any"),
+            pressure=preferences.get("pressure", "any"),
+        )
+        return Asked(answers, valid["limit"])
+
+
+# The slugs SlugField(max_length=SLUG_MAX_LENGTH) takes as they are, with nothing to trim.
+_PLAIN_SLUG = re.compile(rf"[-a-zA-Z0-9_]{{1,{SLUG_MAX_LENGTH}}}")
+
+
+def _known_slugs(value: Any, known: frozenset[str]) -> bool:
+    return (
+        type(value) is list
+        and len(value) <= SLUG_LIST_LIMIT
+        and all(
+            type(slug) is str and slug in known and _PLAIN_SLUG.fullmatch(slug) for slug in value
+        )
+    )
+
+
+@sensitive_variables()
+def plain_answers(data: Any, known: KnownSlugs) -> Asked | None:
+    """Return what a body in the plain valid shape asks for, or None for any other body.
+
+    Most bodies are lists of known slugs and preferences from the choices: those are read here,
+    without building the serializer's fields (which costs about a hundred times as much). Every
+    other body, valid or not, goes through ``AnswersSerializer``, which alone words the errors;
+    the two read a plain body alike (tests/api/test_recommendation_answers.py).
+    """
+    if type(data) is not dict:
+        return None
+    goals = data.get("goals")
+    conditions = data.get("conditions", [])
+    preferences = data.get("preferences", {})
+    limit = data.get("limit", SHORTLIST_SIZE)
+    if not (
+        goals
+        and _known_slugs(goals, known.goals)
+        and _known_slugs(conditions, known.conditions)
+        and type(preferences) is dict
+        and type(limit) is int  # not bool, which is an int too
+        and 1 <= limit <= LIMIT_MAX
+    ):
+        return None
+    # A tuple's `in` compares with ==, so a list or number is simply not found.
+    format = preferences.get("format", "any")
+    pressure = preferences.get("pressure", "any")
+    if format not in FORMAT_CHOICES or pressure not in PRESSURE_CHOICES:
+        return None
+    answers = Answers(
+        goals=frozenset(goals),
+        conditions=frozenset(conditions),
+        format=format,
+        pressure=pressure,
+    )
+    return Asked(answers, limit)
 
 
 # --- The response ----------------------------------------------------------------------------
@@ -174,7 +279,13 @@ class ResultSerializer(serializers.Serializer):
     crisis = CrisisSerializer(
         allow_null=True, help_text="Urgent help; when set, recommendations is empty."
     )
-    recommendations = RecommendationSerializer(many=True, help_text="Best first.")
+    recommendations = RecommendationSerializer(
+        many=True, help_text="The best `limit` suitable therapies, best first."
+    )
+    more_recommendations = serializers.IntegerField(
+        help_text="How many more suitable therapies ranked below these were left out. To see "
+        f"more of them, ask again with a larger `limit` (up to {LIMIT_MAX})."
+    )
     excluded = ExcludedSerializer(many=True, help_text="Not suitable for you, with every reason.")
     set_aside = SetAsideSerializer(
         many=True, help_text="Suitable, but not offered the way you prefer."

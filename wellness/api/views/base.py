@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -25,6 +26,11 @@ def write_schemas(read: type, write: type) -> dict[str, Any]:
         "update": extend_schema(request=write, responses=read),
         "partial_update": extend_schema(request=write, responses=read),
     }
+
+
+@functools.cache
+def _field_names(serializer_class: type[serializers.Serializer] | None) -> frozenset[str]:
+    return frozenset(serializer_class().fields) if serializer_class is not None else frozenset()
 
 
 class CatalogueViewSet(CatalogueETagMixin, viewsets.ModelViewSet):
@@ -59,7 +65,10 @@ class CatalogueViewSet(CatalogueETagMixin, viewsets.ModelViewSet):
             return self.write_serializer_class
         return self.read_serializer_class
 
-    def list(self, request, *args: Any, **kwargs: Any) -> Response:
+    def list_query_parameters(self) -> frozenset[str]:
+        return _field_names(PageQuerySerializer) | _field_names(self.filter_serializer_class)
+
+    def render_list(self, request, *args: Any, **kwargs: Any) -> Response:
         # Check every query parameter first, so one 400 names all the bad ones.
         query = request.query_params.dict()  # plain values: an empty one is invalid, not absent
         forms = [PageQuerySerializer(data=query)]
@@ -72,7 +81,7 @@ class CatalogueViewSet(CatalogueETagMixin, viewsets.ModelViewSet):
         if errors:
             raise serializers.ValidationError(errors)
         self.filters = forms[-1].validated_data if len(forms) > 1 else {}
-        return super().list(request, *args, **kwargs)
+        return super().render_list(request, *args, **kwargs)
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         filters = getattr(self, "filters", None)

@@ -7,7 +7,6 @@ screening answer names its position, never its value.
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 from django.conf import settings
@@ -19,19 +18,17 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from wellness.api.serializers.recommendations import AnswersSerializer, ResultSerializer
+from wellness.api.serializers.recommendations import (
+    AnswersSerializer,
+    Asked,
+    KnownSlugs,
+    ResultSerializer,
+    plain_answers,
+)
+from wellness.api.serializers.result_dicts import result_dict
 from wellness.api.throttling import RecommendationThrottle
-from wellness.recommender import Answers
 from wellness.selectors import catalogue_snapshot
 from wellness.services import recommendation_compute
-
-
-@dataclasses.dataclass(frozen=True)
-class KnownSlugs:
-    version: str
-    goals: frozenset[str]
-    conditions: frozenset[str]
-
 
 # The slugs of the newest catalogue seen. Answers are checked against it before computing, and
 # the result's catalogue version says whether it was current: so a warm request reads only the
@@ -53,18 +50,14 @@ def _known_now() -> KnownSlugs:
 
 
 @sensitive_variables()
-def _answers(data: Any, known: KnownSlugs) -> Answers:
-    """Return the answers in the body, or raise a ValidationError naming every bad field."""
+def _asked(data: Any, known: KnownSlugs) -> Asked:
+    """Return what the body asks for, or raise a ValidationError naming every bad field."""
+    asked = plain_answers(data, known)
+    if asked is not None:
+        return asked
     form = AnswersSerializer(data=data, context={"known": known})
     form.is_valid(raise_exception=True)
-    valid = form.validated_data
-    preferences = valid.get("preferences") or {}
-    return Answers(
-        goals=frozenset(valid["goals"]),
-        conditions=frozenset(valid["conditions"]),
-        format=preferences.get("format", "any"),
-        pressure=preferences.get("pressure", "any"),
-    )
+    return form.asked()
 
 
 @method_decorator(sensitive_post_parameters(), name="dispatch")
@@ -91,6 +84,7 @@ class RecommendationView(APIView):
                     "goals": ["sleep"],
                     "conditions": ["pregnancy"],
                     "preferences": {"format": "any", "pressure": "any"},
+                    "limit": 10,
                 },
                 request_only=True,
             )
@@ -100,18 +94,18 @@ class RecommendationView(APIView):
     def post(self, request, *args: Any, **kwargs: Any) -> Response:
         known = _known or _known_now()
         try:
-            answers = _answers(request.data, known)
+            asked = _asked(request.data, known)
         except serializers.ValidationError:
             # The slugs may be from an older catalogue: judge the answers by the current one.
             current = _known_now()
             if current.version == known.version:
                 raise
-            known, answers = current, _answers(request.data, current)
-        result = recommendation_compute(answers=answers)
+            known, asked = current, _asked(request.data, current)
+        result = recommendation_compute(answers=asked.answers, limit=asked.limit)
         if result.catalogue_version != known.version:
             # The catalogue changed since the slugs were read: check again, then answer from it.
             known = _known_now()
-            answers = _answers(request.data, known)
+            asked = _asked(request.data, known)
             if result.catalogue_version != known.version:
-                result = recommendation_compute(answers=answers)
-        return Response(ResultSerializer(result).data, headers={"Cache-Control": "no-store"})
+                result = recommendation_compute(answers=asked.answers, limit=asked.limit)
+        return Response(result_dict(result), headers={"Cache-Control": "no-store"})

@@ -1,0 +1,114 @@
+"""The recommendation ``Result`` as plain dicts: the JSON of ``ResultSerializer``, built directly.
+
+``ResultSerializer`` describes the answer in the OpenAPI schema. Running it for every request cost
+most of the request (DRF builds and deep-copies its fields for each nested object), so the answer
+is built here instead; tests/api/test_result_dicts.py checks both give the same JSON.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from evidence.statements import certainty_words
+from wellness.content import OTHER_PATHS, PREFERENCE_REASONS
+from wellness.recommender import (
+    Benefit,
+    Crisis,
+    Reason,
+    Recommendation,
+    Result,
+    SourceRef,
+    TherapyRef,
+)
+
+
+def _source(source: SourceRef | None) -> dict[str, str] | None:
+    if source is None:
+        return None
+    return {"slug": source.slug, "title": source.title, "link": source.link}
+
+
+def _therapy(therapy: TherapyRef) -> dict[str, str]:
+    return {"slug": therapy.slug, "name": therapy.name, "kind": therapy.kind}
+
+
+def _benefit(benefit: Benefit) -> dict[str, Any]:
+    return {
+        "goal": benefit.goal,
+        "statement": benefit.statement,
+        "certainty": benefit.certainty,
+        "certainty_words": certainty_words(benefit.certainty),
+        "direction": benefit.direction,
+        "sources": [_source(source) for source in benefit.sources],
+    }
+
+
+def _reason(reason: Reason) -> dict[str, Any]:
+    return {
+        "condition": reason.condition,
+        "message": reason.message,
+        "source": _source(reason.source),
+    }
+
+
+def _recommendation(card: Recommendation) -> dict[str, Any]:
+    return {
+        "therapy": _therapy(card.therapy),
+        "score": card.score,
+        "matched_goals": list(card.matched_goals),
+        "benefits": [_benefit(benefit) for benefit in card.benefits],
+        "warnings": [
+            {
+                "condition": warning.condition,
+                "effect": warning.effect,
+                "message": warning.message,
+                "source": _source(warning.source),
+            }
+            for warning in card.warnings
+        ],
+        "suits": [_reason(reason) for reason in card.suits],
+        "supporting_findings": card.supporting_findings,
+    }
+
+
+def _crisis(crisis: Crisis | None) -> dict[str, Any] | None:
+    if crisis is None:
+        return None
+    contacts = [
+        {
+            "name": contact.name,
+            "phone": contact.phone,
+            "text": contact.text,
+            "url": contact.url,
+            "when_to_use": contact.when_to_use,
+        }
+        for contact in crisis.contacts
+    ]
+    return {"message": crisis.message, "contacts": contacts}
+
+
+def result_dict(result: Result) -> dict[str, Any]:
+    """Return the result as ``ResultSerializer(result).data`` would, field for field."""
+    return {
+        "catalogue_version": result.catalogue_version,
+        "crisis": _crisis(result.crisis),
+        "recommendations": [_recommendation(card) for card in result.recommendations],
+        "more_recommendations": result.more_recommendations,
+        "excluded": [
+            {"therapy": _therapy(e.therapy), "reasons": [_reason(r) for r in e.reasons]}
+            for e in result.excluded
+        ],
+        "set_aside": [
+            {
+                "therapy": _therapy(s.therapy),
+                "reason": s.reason,
+                "message": PREFERENCE_REASONS[s.reason],
+            }
+            for s in result.set_aside
+        ],
+        "goal_gaps": [
+            {"goal": gap.goal, "notes": [_benefit(note) for note in gap.notes]}
+            for gap in result.goal_gaps
+        ],
+        "other_paths": [{"key": key, **OTHER_PATHS[key]} for key in result.other_paths],
+    }
