@@ -36,10 +36,11 @@ from wellness.services import recommendation_compute
 _known: KnownSlugs | None = None
 
 
-def _known_now() -> KnownSlugs:
-    """Return the slugs of the current catalogue (reads the change marker: one query)."""
+def _known_now(*, fresh: bool = False) -> KnownSlugs:
+    """Return the slugs of the current catalogue (reads the change marker: at most one query;
+    ``fresh``: one query, so a goal added a moment ago by another process is known)."""
     global _known
-    snapshot = catalogue_snapshot()
+    snapshot = catalogue_snapshot(fresh=fresh)
     known = _known
     if known is None or known.version != snapshot.version:
         known = KnownSlugs(
@@ -97,7 +98,7 @@ class RecommendationView(APIView):
             asked = _asked(request.data, known)
         except serializers.ValidationError:
             # The slugs may be from an older catalogue: judge the answers by the current one.
-            current = _known_now()
+            current = _known_now(fresh=True)
             if current.version == known.version:
                 raise
             known, asked = current, _asked(request.data, current)
