@@ -10,6 +10,9 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Sequence
 from itertools import groupby
+from urllib.parse import urlencode
+
+from django.core.paginator import Page
 
 from evidence.models import Finding, SafetyRule
 from evidence.statements import CERTAINTY_LABELS, certainty_words, statement_for
@@ -146,6 +149,47 @@ def findings_by_goal(findings: Iterable[Finding]) -> list[tuple[Goal, list[Findi
 def rules_by_therapy(rules: Iterable[SafetyRule]) -> list[tuple[Therapy, list[SafetyRule]]]:
     """Return safety rules (already ordered by therapy) grouped under their therapy."""
     return [(therapy, list(group)) for therapy, group in groupby(rules, key=lambda r: r.therapy)]
+
+
+# --- Pages of the therapy list ----------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class PageLink:
+    number: int | None  # None stands for the pages left out between two links ("…")
+    href: str = ""
+    current: bool = False
+
+
+@dataclasses.dataclass(frozen=True)
+class Pagination:
+    previous: str
+    next: str
+    pages: tuple[PageLink, ...]
+
+
+def pagination(page: Page, *, path: str, query: dict[str, str]) -> Pagination | None:
+    """Return the links to the other pages of a list, keeping its query (its filters).
+
+    None when everything fits on one page. The first page's link has no page number, so it is
+    the same address as the list itself.
+    """
+    if page.paginator.num_pages < 2:
+        return None
+
+    def href(number: int) -> str:
+        params = {**query, "page": number} if number > 1 else query
+        return f"{path}?{urlencode(params)}" if params else path
+
+    numbers = page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
+    return Pagination(
+        previous=href(page.number - 1) if page.has_previous() else "",
+        next=href(page.number + 1) if page.has_next() else "",
+        pages=tuple(
+            PageLink(n, href(n), n == page.number) if isinstance(n, int) else PageLink(None)
+            for n in numbers
+        ),
+    )
 
 
 # --- Compare --------------------------------------------------------------------------------

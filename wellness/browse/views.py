@@ -1,11 +1,13 @@
 """Browse the published catalogue: the therapy list, a therapy, a source, and a comparison.
 
 These pages show the same to everyone and hold no personal data, so shared caches may keep them
-for a few minutes. Each page runs a fixed number of queries whatever the catalogue size.
+for a few minutes, and we keep them rendered until the catalogue changes (``caching``). Each page
+runs a fixed number of queries whatever the catalogue size.
 """
 
 from __future__ import annotations
 
+from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import cache_control
@@ -15,13 +17,16 @@ from evidence import selectors
 from evidence.models import Source
 from therapies.models import Therapy
 from wellness.browse import presenters
-from wellness.browse.forms import CompareForm, TherapyFilterForm
+from wellness.browse.caching import cached_public_page, not_kept
+from wellness.browse.forms import COMPARE_MAX, CompareForm, TherapyFilterForm
 
 public_page = cache_control(public=True, max_age=300)
+PAGE_SIZE = 20
 
 
 @require_safe
 @public_page
+@cached_public_page(query={"kind": 1, "goal": 1, "page": 1})
 def therapy_list(request: HttpRequest) -> HttpResponse:
     """List the published therapies, filtered by kind and goal from the query string."""
     goals = list(selectors.goal_list())
@@ -34,10 +39,18 @@ def therapy_list(request: HttpRequest) -> HttpResponse:
         else:
             # A bad value is most likely an old or mistyped link: show everything, and say so.
             filters_ignored = True
-    therapies = list(selectors.therapy_list(kind=kind, goal_slug=goal_slug))
+    # Pages need a total order, and two therapies may share a name.
+    therapies = selectors.therapy_list(kind=kind, goal_slug=goal_slug).order_by("name", "slug")
+    asked = request.GET.get("page")
+    page, page_moved = _page(Paginator(therapies, PAGE_SIZE), asked)
+    query = {name: value for name, value in (("kind", kind), ("goal", goal_slug)) if value}
     context = {
-        "therapies": [(t, presenters.formats_text(t)) for t in therapies],
-        "count": len(therapies),
+        # A count, then only this page's therapies (and their goals).
+        "therapies": [(t, presenters.formats_text(t)) for t in page.object_list],
+        "count": page.paginator.count,
+        "page": page,
+        "page_moved": page_moved,
+        "pagination": presenters.pagination(page, path=request.path, query=query),
         "goals": goals,
         "kinds": Therapy.Kind.choices,
         "kind": kind,
@@ -45,11 +58,33 @@ def therapy_list(request: HttpRequest) -> HttpResponse:
         "filtered": bool(kind or goal_slug),
         "filters_ignored": filters_ignored,
     }
-    return render(request, "wellness/browse/therapy_list.html", context)
+    response = render(request, "wellness/browse/therapy_list.html", context)
+    # Kept only as our own links ask: not a filter we could not use, nor page=02 for page=2.
+    if filters_ignored or (asked or "1") != str(page.number):
+        not_kept(response)
+    return response
+
+
+def _page(paginator: Paginator, asked: str | None) -> tuple[Page, bool]:
+    """Return the page asked for, or the nearest one and True when it is not the one asked for.
+
+    A page number that is not a number, or is past either end, most likely comes from an old or
+    mistyped link (say the list got shorter since). Rather than a dead end (Django's ListView
+    answers 404), show the nearest page and say so, as the list does for filters it cannot use.
+    """
+    if not asked:
+        return paginator.page(1), False
+    try:
+        number = int(asked)
+    except ValueError:
+        return paginator.page(1), True
+    nearest = min(max(number, 1), paginator.num_pages)
+    return paginator.page(nearest), nearest != number
 
 
 @require_safe
 @public_page
+@cached_public_page()
 def therapy_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Show a published therapy, the evidence for it goal by goal, and its safety rules."""
     try:
@@ -68,6 +103,7 @@ def therapy_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 @public_page
+@cached_public_page()
 def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Show a published source: its citation, link, size, review date, findings and rules."""
     try:
@@ -87,6 +123,7 @@ def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 @public_page
+@cached_public_page(query={"therapies": COMPARE_MAX, "compare": 1})
 def compare(request: HttpRequest) -> HttpResponse:
     """Compare two or three published therapies side by side, chosen in the query string."""
     choices = list(selectors.therapy_choices())
@@ -107,4 +144,5 @@ def compare(request: HttpRequest) -> HttpResponse:
     elif form.is_bound:
         # Keep the boxes the person ticked, so they only need to fix what is wrong.
         context["chosen"] = request.GET.getlist("therapies")
-    return render(request, "wellness/browse/compare.html", context)
+    response = render(request, "wellness/browse/compare.html", context)
+    return not_kept(response) if form.errors else response
