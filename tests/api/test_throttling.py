@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 
 from tests.api.conftest import THROTTLE_SCOPES
 
@@ -15,16 +14,12 @@ CLIENT_ADDRESS = "192.0.2.44"
 
 @pytest.fixture
 def low_rates(settings):
-    """Allow two requests a minute in every scope, starting from zero."""
+    """Allow two requests a minute in every scope, starting from zero (each test starts with an
+    empty local-memory cache: tests/conftest.py)."""
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": dict.fromkeys(THROTTLE_SCOPES, "2/minute"),
     }
-    keys = [f"throttle_{scope}_{CLIENT_ADDRESS}" for scope in THROTTLE_SCOPES]
-    keys += [f"throttle_writes_user-{pk}" for pk in range(1, 50)]
-    cache.delete_many(keys)
-    yield
-    cache.delete_many(keys)
 
 
 def assert_throttled(response) -> None:
@@ -89,3 +84,13 @@ def test_without_rates_nothing_is_limited(api):
     }
 
     assert statuses == {400}
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [("5/s", 1), ("30/minute", 60), ("2/m", 60), ("10/hours", 3600), ("1/day", 86400)],
+)
+def test_rates_are_read_as_drf_reads_them(text, seconds):
+    from wellness.security import Rate
+
+    assert Rate.parse(text).seconds == seconds

@@ -4,6 +4,9 @@ Over the limit a person gets a friendly page (429 with ``Retry-After``, crisis l
 never a bare error; the API keeps its own throttles and problem+json answers.
 """
 
+import os
+import time
+
 import pytest
 from django.core.cache import cache
 from django.test import Client
@@ -47,6 +50,37 @@ def test_a_window_counts_up_to_its_limit_then_says_how_long_to_wait():
 
     assert found == [None, None, 58]
     assert rate_limit_hit("test", "192.0.2.1", rate, now=660.0) is None  # the next window
+
+
+@pytest.mark.services
+def test_on_redis_a_window_is_counted_in_one_round_trip_and_expires(settings):
+    from django.core.cache import caches
+
+    from tests.wellness.test_services_available import TEST_REDIS_URL, redis_or_skip
+
+    client = redis_or_skip()
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": TEST_REDIS_URL,
+            "KEY_PREFIX": "wellness-test-ratelimit",
+        },
+    }
+    ident = f"192.0.2.{os.getpid() % 250}"
+    rate = Rate(2, 60)
+    now = time.time()
+    try:
+        found = [rate_limit_hit("test", ident, rate, now=now) for _ in range(3)]
+        keys = client.keys("wellness-test-ratelimit:*")
+
+        assert found[:2] == [None, None] and found[2] is not None and 0 < found[2] <= 60
+        assert len(keys) == 1 and 0 < client.ttl(keys[0]) <= 61
+        assert ident.encode() not in keys[0]
+    finally:
+        for key in client.keys("wellness-test-ratelimit:*"):
+            client.delete(key)
+        caches["default"].close()
 
 
 def test_the_cache_holds_no_client_address():

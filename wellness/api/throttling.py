@@ -3,6 +3,11 @@
 The rates are read from ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]`` on every request (DRF's own
 classes read them once at import), so tests and deployments can change them; a rate of ``None``
 switches a scope off.
+
+Each scope counts a fixed window per client, as the public pages' limits do
+(``wellness.security.rate_limit_hit``): one counter a client and window. DRF's own throttles keep
+a list of every request's time, read and written whole on each request, so their cost grows with
+the rate (at 1,000 a second, a third of a recommendation's time).
 """
 
 from __future__ import annotations
@@ -10,18 +15,35 @@ from __future__ import annotations
 from django.core.exceptions import ImproperlyConfigured
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.settings import api_settings
-from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.throttling import BaseThrottle
+
+from wellness.security import Rate, rate_limit_hit
 
 
-class _ScopedThrottle(SimpleRateThrottle):
+class _ScopedThrottle(BaseThrottle):
+    scope: str
+    retry_after: int | None = None
+
     def get_rate(self) -> str | None:
         rates = api_settings.DEFAULT_THROTTLE_RATES
         if self.scope not in rates:
             raise ImproperlyConfigured(f"Set a throttle rate for the {self.scope!r} scope.")
         return rates[self.scope]
 
-    def cache_key_for(self, ident: str) -> str:
-        return self.cache_format % {"scope": self.scope, "ident": ident}
+    def counted(self, request, view) -> str | None:
+        """Return who is counted (a client address or a user), or None for not counted."""
+        raise NotImplementedError
+
+    def allow_request(self, request, view) -> bool:
+        rate = self.get_rate()
+        who = self.counted(request, view) if rate is not None else None
+        if who is None:
+            return True
+        self.retry_after = rate_limit_hit(f"api-{self.scope}", who, Rate.parse(rate))
+        return self.retry_after is None
+
+    def wait(self) -> float | None:
+        return self.retry_after
 
 
 class RecommendationThrottle(_ScopedThrottle):
@@ -29,8 +51,8 @@ class RecommendationThrottle(_ScopedThrottle):
 
     scope = "recommendations"
 
-    def get_cache_key(self, request, view) -> str:
-        return self.cache_key_for(self.get_ident(request))
+    def counted(self, request, view) -> str:
+        return self.get_ident(request)
 
 
 class TokenThrottle(_ScopedThrottle):
@@ -38,8 +60,8 @@ class TokenThrottle(_ScopedThrottle):
 
     scope = "token"
 
-    def get_cache_key(self, request, view) -> str:
-        return self.cache_key_for(self.get_ident(request))
+    def counted(self, request, view) -> str:
+        return self.get_ident(request)
 
 
 class WriteThrottle(_ScopedThrottle):
@@ -47,9 +69,9 @@ class WriteThrottle(_ScopedThrottle):
 
     scope = "writes"
 
-    def get_cache_key(self, request, view) -> str | None:
+    def counted(self, request, view) -> str | None:
         if request.method in SAFE_METHODS:
             return None
         user = request.user
         ident = f"user-{user.pk}" if user and user.is_authenticated else self.get_ident(request)
-        return self.cache_key_for(ident)
+        return ident
