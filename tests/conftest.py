@@ -152,10 +152,11 @@ def _fresh_catalogue_snapshot():
     from django.core.cache import caches
     from django.core.cache.backends.locmem import LocMemCache
 
-    from wellness import selectors
+    from wellness import process_cache, selectors
 
     selectors._cached = None
     selectors.catalogue_change_marker_forget()
+    process_cache.rendered.clear()
     # Only the process-local test cache: never wipe a Redis someone pointed the tests at.
     if isinstance(caches["default"], LocMemCache):
         caches["default"].clear()

@@ -224,6 +224,9 @@ SPECTACULAR_SETTINGS: dict = {
 # How long a process may reuse the catalogue's change marker before asking the database again:
 # a change made in another process shows within this many seconds (0: ask on every request).
 CATALOGUE_MARKER_MAX_AGE = env.float("CATALOGUE_MARKER_MAX_AGE", default=1.0)
+# Bytes of rendered browse pages and API reads each process keeps a copy of, besides the shared
+# cache (wellness/process_cache.py).
+PROCESS_CACHE_MAX_BYTES = env.int("PROCESS_CACHE_MAX_BYTES", default=8 * 1024 * 1024)
 
 # --- Background jobs (DESIGN section 6) ------------------------------------------------------
 # Every job request is a row (evidence.JobRequest) written with the change that asks for it;

@@ -23,6 +23,7 @@ from django.utils.http import parse_etags
 from rest_framework import status
 from rest_framework.response import Response
 
+from wellness import process_cache
 from wellness.selectors import catalogue_change_marker
 
 logger = logging.getLogger(__name__)
@@ -67,21 +68,26 @@ def _cache_key(tag: str, request) -> str:
 
 
 def _cached(key: str) -> HttpResponse | None:
-    # The cache is a shortcut, never a dependency: if it cannot answer, render the answer.
-    try:
-        kept = cache.get(key)
-    except Exception:  # any cache failure, including an unreadable pickle
-        logger.warning("Could not read a kept API answer", exc_info=True)
-        return None
-    if not isinstance(kept, tuple):
-        return None
+    kept = process_cache.rendered.get(key)
+    if kept is None:
+        # The cache is a shortcut, never a dependency: if it cannot answer, render the answer.
+        try:
+            kept = cache.get(key)
+        except Exception:  # any cache failure, including an unreadable pickle
+            logger.warning("Could not read a kept API answer", exc_info=True)
+            return None
+        if not isinstance(kept, tuple):
+            return None
+        process_cache.rendered.put(key, kept, size=len(kept[0]))
     content, content_type = kept
     return HttpResponse(content, content_type=content_type)
 
 
 def _keep(key: str, response: HttpResponse) -> None:
+    kept = (response.content, response["Content-Type"])
+    process_cache.rendered.put(key, kept, size=len(kept[0]))
     try:
-        cache.set(key, (response.content, response["Content-Type"]), CACHE_TIMEOUT)
+        cache.set(key, kept, CACHE_TIMEOUT)
     except Exception:
         logger.warning("Could not keep an API answer", exc_info=True)
 

@@ -24,6 +24,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.templatetags.static import static
 
+from wellness import process_cache
 from wellness.selectors import catalogue_change_marker
 
 logger = logging.getLogger(__name__)
@@ -123,16 +124,23 @@ def _personal(request: HttpRequest, response: HttpResponse) -> bool:
 
 
 def _get(key: str) -> tuple[bytes, dict[str, str]] | None:
+    cached = process_cache.rendered.get(key)
+    if cached is not None:
+        return cached
     # The cache is a shortcut, never a dependency: if it cannot answer, render the page.
     try:
         cached = cache.get(key)
     except Exception:  # any cache failure, including an unreadable pickle
         logger.warning("Could not read a cached browse page", exc_info=True)
         return None
-    return cached if isinstance(cached, tuple) and len(cached) == 2 else None
+    if not (isinstance(cached, tuple) and len(cached) == 2):
+        return None
+    process_cache.rendered.put(key, cached, size=len(cached[0]))
+    return cached
 
 
 def _set(key: str, value: tuple[bytes, dict[str, str]]) -> None:
+    process_cache.rendered.put(key, value, size=len(value[0]))
     try:
         cache.set(key, value, TIMEOUT)
     except Exception:
