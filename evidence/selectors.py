@@ -33,8 +33,13 @@ def _rules_prefetch() -> Prefetch:
 
 
 def therapy_list(*, kind: str = "", goal_slug: str = "") -> QuerySet[Therapy]:
-    """Return the published therapies, optionally of one kind or offered for one goal."""
-    therapies = Therapy.objects.published().prefetch_related(_goals_prefetch()).order_by("name")
+    """Return the published therapies, optionally of one kind or offered for one goal.
+
+    Ordered by name, then slug: names need not be unique, and pages need a total order.
+    """
+    therapies = (
+        Therapy.objects.published().prefetch_related(_goals_prefetch()).order_by("name", "slug")
+    )
     if kind:
         therapies = therapies.filter(kind=kind)
     if goal_slug:

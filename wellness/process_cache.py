@@ -1,7 +1,8 @@
-"""A small copy, in this process, of rendered answers kept in the shared cache.
+"""Rendered answers kept for reuse: in the shared cache, and a small copy in this process.
 
-The browse pages and the API reads keep rendered answers in the shared cache (Redis in
-production) under keys that hold the catalogue's change marker. Reading one back is a network
+The browse pages and the API reads keep rendered answers, ``(content, details)`` pairs, in the
+shared cache (Redis in production) under keys that hold the catalogue's change marker, through
+``rendered_get`` and ``rendered_keep``. Reading one back is a network
 round trip, about as costly as the rest of a warm request; this keeps the most recently used
 ones here too, within a byte budget, so a busy process answers its common pages from memory.
 A key is never reused for other content (the marker is in it); a copy lives at most
@@ -11,12 +12,16 @@ than in the shared cache.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import OrderedDict
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
+
+logger = logging.getLogger(__name__)
 
 LOCAL_TIMEOUT = 60
 
@@ -65,3 +70,31 @@ class ProcessCache:
 
 # The rendered browse pages and API reads of this process.
 rendered = ProcessCache()
+
+
+def rendered_get(key: str) -> tuple[bytes, Any] | None:
+    """Return the ``(content, details)`` kept under ``key``: this process's copy, else the
+    shared cache's (copied here), else None. The cache is a shortcut, never a dependency: if it
+    cannot answer, the caller renders the answer."""
+    kept = rendered.get(key)
+    if kept is not None:
+        return kept
+    try:
+        kept = cache.get(key)
+    except Exception:  # any cache failure, including an unreadable pickle
+        logger.warning("Could not read a kept answer", exc_info=True)
+        return None
+    if not (isinstance(kept, tuple) and len(kept) == 2):
+        return None
+    rendered.put(key, kept, size=len(kept[0]))
+    return kept
+
+
+def rendered_keep(key: str, kept: tuple[bytes, Any], *, timeout: int) -> None:
+    """Keep ``(content, details)`` under ``key`` here, and in the shared cache for
+    ``timeout`` seconds."""
+    rendered.put(key, kept, size=len(kept[0]))
+    try:
+        cache.set(key, kept, timeout)
+    except Exception:
+        logger.warning("Could not keep an answer", exc_info=True)

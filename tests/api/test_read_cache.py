@@ -23,6 +23,7 @@ from tests.factories import (
     UserFactory,
 )
 from therapies.models import Therapy
+from wellness import process_cache
 from wellness.api import etags
 from wellness.api.serializers.catalogue import TherapySerializer
 
@@ -104,8 +105,8 @@ class RecordingCache:
 
 @pytest.fixture
 def recording(monkeypatch) -> RecordingCache:
-    recording = RecordingCache(etags.cache)
-    monkeypatch.setattr(etags, "cache", recording)
+    recording = RecordingCache(process_cache.cache)
+    monkeypatch.setattr(process_cache, "cache", recording)
     return recording
 
 
@@ -252,7 +253,7 @@ def test_a_failing_cache_is_only_slower(api, catalogue, monkeypatch):
         def set(self, key, value, timeout):
             raise ConnectionError("cache down")
 
-    monkeypatch.setattr(etags, "cache", BrokenCache())
+    monkeypatch.setattr(process_cache, "cache", BrokenCache())
 
     response = api.get(LIST)
 

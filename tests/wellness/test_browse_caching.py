@@ -232,7 +232,7 @@ class BrokenCache:
 
 
 def test_page_is_rendered_when_the_cache_fails(client, seeded, monkeypatch):
-    monkeypatch.setattr("wellness.browse.caching.cache", BrokenCache())
+    monkeypatch.setattr("wellness.process_cache.cache", BrokenCache())
 
     response = client.get(LIST)
 

@@ -75,8 +75,7 @@ def test_a_warm_answer_comes_from_this_process_without_a_round_trip(
     settings.CATALOGUE_MARKER_MAX_AGE = 0
     catalogue_load()
     cold = client.get(url)
-    monkeypatch.setattr("wellness.browse.caching.cache", SharedCacheDown())
-    monkeypatch.setattr("wellness.api.etags.cache", SharedCacheDown())
+    monkeypatch.setattr(process_cache, "cache", SharedCacheDown())
 
     with django_assert_max_num_queries(1):  # the change marker; nothing rendered
         warm = client.get(url)

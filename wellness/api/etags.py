@@ -12,10 +12,8 @@ answers include drafts, so they are never read from or written to the shared cac
 from __future__ import annotations
 
 import hashlib
-import logging
 import re
 
-from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -25,8 +23,6 @@ from rest_framework.response import Response
 
 from wellness import process_cache
 from wellness.selectors import catalogue_change_marker
-
-logger = logging.getLogger(__name__)
 
 # Bump when the shape of a read response changes, so clients do not keep an old representation.
 REPRESENTATION_VERSION = "1"
@@ -68,28 +64,16 @@ def _cache_key(tag: str, request) -> str:
 
 
 def _cached(key: str) -> HttpResponse | None:
-    kept = process_cache.rendered.get(key)
+    kept = process_cache.rendered_get(key)
     if kept is None:
-        # The cache is a shortcut, never a dependency: if it cannot answer, render the answer.
-        try:
-            kept = cache.get(key)
-        except Exception:  # any cache failure, including an unreadable pickle
-            logger.warning("Could not read a kept API answer", exc_info=True)
-            return None
-        if not isinstance(kept, tuple):
-            return None
-        process_cache.rendered.put(key, kept, size=len(kept[0]))
+        return None
     content, content_type = kept
     return HttpResponse(content, content_type=content_type)
 
 
 def _keep(key: str, response: HttpResponse) -> None:
     kept = (response.content, response["Content-Type"])
-    process_cache.rendered.put(key, kept, size=len(kept[0]))
-    try:
-        cache.set(key, kept, CACHE_TIMEOUT)
-    except Exception:
-        logger.warning("Could not keep an API answer", exc_info=True)
+    process_cache.rendered_keep(key, kept, timeout=CACHE_TIMEOUT)
 
 
 class CatalogueETagMixin:

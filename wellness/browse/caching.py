@@ -15,19 +15,15 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import logging
 import re
 from collections.abc import Callable, Mapping
 
-from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.templatetags.static import static
 
 from wellness import process_cache
 from wellness.selectors import catalogue_change_marker
-
-logger = logging.getLogger(__name__)
 
 # Bump when what is stored changes shape, so no process reads an entry written by older code.
 _KEY_VERSION = 1
@@ -61,7 +57,7 @@ def cached_public_page(*, query: Mapping[str, int] | None = None) -> Callable[[V
                 # never make may be one of endless spellings: render these, keep nothing.
                 return view(request, *args, **kwargs)
             key = _key(request)
-            cached = _get(key)
+            cached = process_cache.rendered_get(key)
             if cached is not None:
                 content, headers = cached
                 return HttpResponse(content, headers=headers)
@@ -71,7 +67,9 @@ def cached_public_page(*, query: Mapping[str, int] | None = None) -> Callable[[V
                 and getattr(response, "keep_in_cache", True)
                 and not _personal(request, response)
             ):
-                _set(key, (response.content, dict(response.items())))
+                process_cache.rendered_keep(
+                    key, (response.content, dict(response.items())), timeout=TIMEOUT
+                )
             return response
 
         return wrapper
@@ -121,27 +119,3 @@ def _personal(request: HttpRequest, response: HttpResponse) -> bool:
         or getattr(request, "csp_nonce", None)  # true only once a nonce was made
         or (session is not None and session.accessed)
     )
-
-
-def _get(key: str) -> tuple[bytes, dict[str, str]] | None:
-    cached = process_cache.rendered.get(key)
-    if cached is not None:
-        return cached
-    # The cache is a shortcut, never a dependency: if it cannot answer, render the page.
-    try:
-        cached = cache.get(key)
-    except Exception:  # any cache failure, including an unreadable pickle
-        logger.warning("Could not read a cached browse page", exc_info=True)
-        return None
-    if not (isinstance(cached, tuple) and len(cached) == 2):
-        return None
-    process_cache.rendered.put(key, cached, size=len(cached[0]))
-    return cached
-
-
-def _set(key: str, value: tuple[bytes, dict[str, str]]) -> None:
-    process_cache.rendered.put(key, value, size=len(value[0]))
-    try:
-        cache.set(key, value, TIMEOUT)
-    except Exception:
-        logger.warning("Could not cache a browse page", exc_info=True)

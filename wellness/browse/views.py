@@ -39,8 +39,7 @@ def therapy_list(request: HttpRequest) -> HttpResponse:
         else:
             # A bad value is most likely an old or mistyped link: show everything, and say so.
             filters_ignored = True
-    # Pages need a total order, and two therapies may share a name.
-    therapies = selectors.therapy_list(kind=kind, goal_slug=goal_slug).order_by("name", "slug")
+    therapies = selectors.therapy_list(kind=kind, goal_slug=goal_slug)
     asked = request.GET.get("page")
     page, page_moved = _page(Paginator(therapies, PAGE_SIZE), asked)
     query = {name: value for name, value in (("kind", kind), ("goal", goal_slug)) if value}
