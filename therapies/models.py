@@ -1,5 +1,6 @@
 """The catalogue's vocabulary: what we offer, what people want help with, what we screen for."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -40,13 +41,31 @@ class Therapy(models.Model):
     goals = models.ManyToManyField(
         "Goal", blank=True, related_name="therapies", help_text="What this therapy is offered for."
     )
+    techniques = models.ManyToManyField(
+        "Technique",
+        blank=True,
+        related_name="therapies",
+        help_text="Techniques this therapy can include. Findings about a technique (such as "
+        "tummy massage) apply to each therapy that uses it.",
+    )
+    only_for_condition = models.ForeignKey(
+        "Condition",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="limited_therapies",
+        verbose_name="only for people who answer yes to",
+        help_text="Leave empty for most therapies. Set it for a therapy made for one group of "
+        "people, such as prenatal massage for pregnancy: it is then never offered to anyone "
+        "else.",
+    )
     published = models.BooleanField(default=False)
     reviewed_on = models.DateField("last reviewed")
     next_review_on = models.DateField("next review due")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(m2m_fields=[goals])
+    history = HistoricalRecords(m2m_fields=[goals, techniques])
     objects = TherapyQuerySet.as_manager()
 
     class Meta:
@@ -91,6 +110,13 @@ class Therapy(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("admin:therapies_therapy_change", args=[self.pk])
 
+    def clean(self) -> None:
+        # A yes to the crisis question ends the questionnaire: no therapy is offered after it.
+        if self.only_for_condition_id and self.only_for_condition.is_crisis:
+            raise ValidationError(
+                {"only_for_condition": "A therapy cannot be limited to the crisis question."}
+            )
+
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
 
@@ -110,6 +136,32 @@ class Goal(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+
+class Technique(models.Model):
+    """A way of working that some therapies include, such as tummy (abdominal) massage.
+
+    A finding can be limited to a technique when its evidence is about that technique alone, so
+    it applies to the therapies that use it and not to their whole kind.
+    """
+
+    # Public text, held to plain language (reading age 11-12).
+    PLAIN_LANGUAGE_FIELDS = ("name", "description")
+
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=120, help_text="Plain words, e.g. 'Tummy massage'.")
+    description = models.TextField(blank=True, help_text="What it is, in plain words.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
 
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
@@ -197,3 +249,65 @@ class CrisisContact(models.Model):
 
     def natural_key(self) -> tuple[str, str]:
         return (self.region, self.name)
+
+
+class NextStep(models.Model):
+    """A path besides a therapy, such as talking to a midwife, self-help or waiting to see.
+
+    Each result lists the steps that apply to the person's answers. "Wait and see" is left out
+    whenever another step that applies says a clinician should see them first.
+    """
+
+    # Public text, held to plain language (reading age 11-12).
+    PLAIN_LANGUAGE_FIELDS = ("title", "text")
+
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(
+        max_length=120, help_text="A short instruction, e.g. 'Talk to your GP'."
+    )
+    text = models.TextField(help_text="Why and how, in two or three plain sentences.")
+    conditions = models.ManyToManyField(
+        Condition,
+        blank=True,
+        related_name="next_steps",
+        help_text="Show it only to people who answer yes to one of these questions. Leave empty "
+        "to show it whatever they answer.",
+    )
+    goals = models.ManyToManyField(
+        Goal,
+        blank=True,
+        related_name="next_steps",
+        help_text="Show it only to people who chose one of these goals. Leave empty for any goal.",
+    )
+    needs_clinician = models.BooleanField(
+        "a clinician should see them first",
+        default=False,
+        help_text="When this step is shown, 'wait and see' is not.",
+    )
+    is_waiting = models.BooleanField(
+        "this is 'wait and see'",
+        default=False,
+        help_text="Left out whenever a step shown to the person says a clinician should see them.",
+    )
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order in the list.")
+
+    history = HistoricalRecords(m2m_fields=[conditions, goals])
+
+    class Meta:
+        ordering = ["position", "slug"]
+        verbose_name = "other path"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(needs_clinician=True, is_waiting=True),
+                name="next_step_waiting_needs_no_clinician",
+                violation_error_code="next_step_waiting_needs_no_clinician",
+                violation_error_message="'Wait and see' cannot also say a clinician should see "
+                "the person first.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)

@@ -1,0 +1,22 @@
+"""Sourced claims: where a claim comes from, what it says, and what is unsafe for whom."""
+
+from evidence.models.findings import Finding, FindingQuerySet
+from evidence.models.records import JobRequest, JobRequestQuerySet, LinkCheck
+from evidence.models.safety import Harm, SafetyRule
+from evidence.models.sources import Source, SourceQuerySet
+from evidence.models.subjects import ONE_SUBJECT, Certainty, subject_name
+
+__all__ = [
+    "ONE_SUBJECT",
+    "Certainty",
+    "Finding",
+    "FindingQuerySet",
+    "Harm",
+    "JobRequest",
+    "JobRequestQuerySet",
+    "LinkCheck",
+    "SafetyRule",
+    "Source",
+    "SourceQuerySet",
+    "subject_name",
+]

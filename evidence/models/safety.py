@@ -1,0 +1,201 @@
+"""What is unsafe for whom, and the downsides of each option."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+from evidence.models.sources import Source
+from evidence.models.subjects import ONE_SUBJECT, Certainty, subject_name
+from therapies.models import Condition, Technique, Therapy
+
+
+class SafetyRule(models.Model):
+    """A sourced claim about risk: what a yes to a screening question means for a therapy."""
+
+    # Public text, held to plain language (reading age 11-12).
+    PLAIN_LANGUAGE_FIELDS = ("message",)
+
+    class Effect(models.TextChoices):
+        EXCLUDE = "exclude", "Exclude: not suitable, never recommend"
+        CLEARANCE = "clearance", "Clearance: only after a doctor, midwife or cancer team says yes"
+        CAUTION = "caution", "Caution: fine with adjustments"
+        SUITS = "suits", "Suits: designed for this condition"
+
+    condition = models.ForeignKey(Condition, on_delete=models.PROTECT, related_name="safety_rules")
+    therapy = models.ForeignKey(Therapy, on_delete=models.CASCADE, related_name="safety_rules")
+    effect = models.CharField(max_length=16, choices=Effect.choices)
+    message = models.TextField(help_text="What the person should know, in plain words.")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="safety_rules")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["therapy__name", "condition__position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["condition", "therapy"],
+                name="safety_rule_one_per_condition_and_therapy",
+                violation_error_code="safety_rule_one_per_condition_and_therapy",
+                violation_error_message="This therapy already has a rule for this condition.",
+            ),
+            models.CheckConstraint(
+                condition=Q(effect__in=["exclude", "clearance", "caution", "suits"]),
+                name="safety_rule_effect_valid",
+                violation_error_code="safety_rule_effect_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.therapy} × {self.condition.slug}: {self.effect}"
+
+    def natural_key(self) -> tuple[str, str]:
+        return (self.condition.slug, self.therapy.slug)
+
+
+class Harm(models.Model):
+    """A downside of an option: a side effect, a serious risk, the time it asks, or its cost.
+
+    Decision aids give each option's harms and burdens in as much detail as its benefits (IPDAS).
+    Like a safety rule, a harm is shown whatever the review state of its source: a downside is
+    never hidden while its source is checked again. A number always comes with its source.
+    """
+
+    # Public text, held to plain language (reading age 11-12).
+    PLAIN_LANGUAGE_FIELDS = ("description", "population", "context")
+
+    class Category(models.TextChoices):
+        SIDE_EFFECT = "side-effect", "Common side effect"
+        SERIOUS_RISK = "serious-risk", "Serious risk"
+        TIME = "time", "Time and effort it asks"
+        COST = "cost", "Cost and how to get it"
+
+    slug = models.SlugField(max_length=120, unique=True)
+    therapy = models.ForeignKey(
+        Therapy,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="harms",
+        help_text="The therapy this is about. Leave empty for a whole kind or a technique.",
+    )
+    therapy_kind = models.CharField(
+        "kind of therapy",
+        max_length=16,
+        choices=Therapy.Kind.choices,
+        blank=True,
+        help_text="For a downside of a whole kind of therapy (e.g. all massage).",
+    )
+    technique = models.ForeignKey(
+        Technique,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="harms",
+        help_text="For a downside of one technique, shown on each therapy that uses it.",
+    )
+    category = models.CharField(max_length=16, choices=Category.choices)
+    description = models.TextField(
+        help_text="What it is, in plain words, e.g. 'Soreness or stiffness for a day or two'."
+    )
+    population = models.CharField(
+        "who was studied", max_length=200, blank=True, help_text="With figures: who was counted."
+    )
+    affected_percent = models.DecimalField(
+        "people affected (%)", max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    affected_count = models.PositiveIntegerField("people affected", null=True, blank=True)
+    people_count = models.PositiveIntegerField("people studied", null=True, blank=True)
+    certainty = models.CharField(
+        max_length=16,
+        choices=Certainty.choices,
+        blank=True,
+        help_text="How sure we can be, for a side effect or a risk; rated by our team.",
+    )
+    context = models.TextField(blank=True, help_text="One or two plain sentences of context.")
+    source = models.ForeignKey(
+        Source,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="harms",
+        help_text="Needed for a side effect, a risk, and for any number.",
+    )
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order within its kind.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["category", "position", "slug"]
+        verbose_name = "harm or burden"
+        verbose_name_plural = "harms and burdens"
+        constraints = [
+            models.CheckConstraint(
+                condition=ONE_SUBJECT,
+                name="harm_about_one_therapy_kind_or_technique",
+                violation_error_code="harm_about_one_therapy_kind_or_technique",
+                violation_error_message="Choose one therapy, one kind of therapy or one technique.",
+            ),
+            models.CheckConstraint(
+                condition=Q(category__in=["side-effect", "serious-risk", "time", "cost"]),
+                name="harm_category_valid",
+                violation_error_code="harm_category_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(source__isnull=False) | Q(category__in=["time", "cost"]),
+                name="harm_risk_has_source",
+                violation_error_code="harm_risk_has_source",
+                violation_error_message="A side effect or a risk needs its source.",
+            ),
+            models.CheckConstraint(
+                condition=Q(source__isnull=False)
+                | Q(
+                    affected_percent__isnull=True,
+                    affected_count__isnull=True,
+                    people_count__isnull=True,
+                ),
+                name="harm_number_has_source",
+                violation_error_code="harm_number_has_source",
+                violation_error_message="A number needs its source.",
+            ),
+            models.CheckConstraint(
+                condition=Q(affected_percent__isnull=True)
+                | Q(affected_percent__gte=0, affected_percent__lte=100),
+                name="harm_percent_in_range",
+                violation_error_code="harm_percent_in_range",
+                violation_error_message="A percentage must be between 0 and 100.",
+            ),
+            models.CheckConstraint(
+                condition=Q(affected_count__isnull=True)
+                | Q(people_count__isnull=True)
+                | Q(affected_count__lte=F("people_count")),
+                name="harm_affected_not_above_studied",
+                violation_error_code="harm_affected_not_above_studied",
+                violation_error_message="More people cannot be affected than were studied.",
+            ),
+            models.CheckConstraint(
+                condition=Q(certainty="")
+                | Q(certainty__in=["high", "moderate", "low", "very-low"]),
+                name="harm_certainty_valid",
+                violation_error_code="harm_certainty_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{subject_name(self)}: {self.get_category_display().lower()}"
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+    def clean(self) -> None:
+        # Every number the public reads traces to a source, including one written in the text.
+        if self.source_id is None and any(
+            ch.isdigit() for ch in f"{self.description}{self.context}"
+        ):
+            raise ValidationError(
+                {"source": "This text has a number in it, so it needs its source."}
+            )

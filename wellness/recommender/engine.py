@@ -1,0 +1,270 @@
+"""The recommendation engine: a pure, deterministic function from answers to a ranked result.
+
+It imports no Django and does no I/O: it works on a ``CatalogueSnapshot`` that a selector builds
+from the database. The rules, in order (DESIGN section 3):
+
+1. Crisis stops the flow: urgent-help guidance and no shortlist.
+2. Safety: an ``exclude`` rule for any yes-answer means never recommended, listed with every
+   reason; ``clearance`` then ``caution`` messages go on the card. Where two rules meet, the
+   strictest wins (exclude, then clearance, then caution), and the card says which answers set
+   it. ``suits`` marks a therapy made for the person.
+3. Fit: a candidate has a published finding of benefit for a chosen goal: its own; else its
+   techniques' (a finding limited to one technique, such as tummy massage) and its kind's. A
+   therapy limited to a condition (prenatal massage: pregnancy) is a candidate only for people
+   who answered yes to it. A ``suits`` rule never makes a candidate on its own.
+   Score = sum over matched goals of the certainty weight of the best finding. Among equal
+   scores: fewer safety gates first (a clearance weighs more than a caution), then therapies
+   made for the person (``suits``), then name, then slug. So a ``suits`` rule never lifts weak
+   evidence above stronger evidence.
+4. Explain: matched goals, statements with numbers and ranges, certainty, sources; and the
+   harms and burdens of each option beside its benefits.
+5. Honesty: each goal without a good option says why (ruled out for you, shown not to help,
+   unclear, or not yet in our catalogue); the other paths are chosen for the answers, and "wait
+   and see" is left out where a path that applies says a clinician should see the person.
+6. Reproducible: the catalogue version is on every result.
+
+A shortlist, not a catalogue: with a ``limit`` only the best recommendations are explained and
+returned, and the result counts the rest, so a goal that a thousand therapies match costs the
+ranking of a thousand scores and the explaining of ten cards.
+
+Cost: the snapshot carries indexes (evidence by goal then therapy, technique or kind; rules by
+condition then therapy; therapies by kind and by technique), built once with it, so a
+recommendation reads only the therapies that match the chosen goals, never the whole catalogue.
+"""
+
+from __future__ import annotations
+
+import heapq
+
+from wellness.recommender.facts import (
+    EFFECT_ORDER,
+    Answers,
+    NextStepFacts,
+    RuleFacts,
+    TherapyFacts,
+)
+from wellness.recommender.result import (
+    Crisis,
+    Excluded,
+    GoalGap,
+    Reason,
+    Recommendation,
+    Result,
+    SetAside,
+    TherapyRef,
+    Warning,
+)
+from wellness.recommender.snapshot import CatalogueSnapshot, Ranked, benefit_of
+
+
+def recommend(
+    *, answers: Answers, catalogue: CatalogueSnapshot, limit: int | None = None
+) -> Result:
+    """Return the ranked, explained result for these answers on this catalogue.
+
+    With a ``limit``, only the best ``limit`` recommendations are explained and returned, and
+    ``more_recommendations`` counts the rest. Every suitable therapy is still ranked, so the
+    shortlist is the same as the first ``limit`` of the whole list.
+    """
+    yes = frozenset(c for c in answers.conditions if c in catalogue.conditions)
+    if any(catalogue.conditions[c].is_crisis for c in yes):
+        return Result(
+            catalogue_version=catalogue.version,
+            crisis=Crisis(message=catalogue.crisis_message, contacts=catalogue.crisis_contacts),
+        )
+
+    goals = sorted(
+        (g for g in answers.goals if g in catalogue.goals),
+        key=lambda g: (catalogue.goals[g].position, g),
+    )
+    conditions = sorted(yes, key=lambda c: (catalogue.conditions[c].position, c))
+    evidence = _evidence_for(goals, catalogue)
+
+    suitable: list[tuple[tuple, TherapyFacts, dict[str, Ranked], list[RuleFacts]]] = []
+    excluded, set_aside = [], []
+    matched: set[str] = set()
+    for slug, goal_evidence in evidence.items():
+        therapy = catalogue.therapies[slug]
+        if therapy.only_for is not None and therapy.only_for not in yes:
+            # Made for one group of people (prenatal massage: pregnancy), and for no one else.
+            continue
+        therapy_rules = _rules_for(slug, conditions, catalogue)
+        exclusions = _of(therapy_rules, "exclude")
+        if exclusions:
+            excluded.append(Excluded(_ref(therapy), tuple(_reason(r) for r in exclusions)))
+            continue
+        mismatch = _preference_mismatch(therapy, answers)
+        if mismatch:
+            set_aside.append(SetAside(_ref(therapy), mismatch))
+            continue
+        # Rank by the score and the gates alone; explain only what will be shown.
+        score = sum(ranked.weight for ranked in goal_evidence.values())
+        clearances = len(_of(therapy_rules, "clearance"))
+        cautions = len(_of(therapy_rules, "caution"))
+        made_for = 0 if _of(therapy_rules, "suits") else 1
+        rank = (-score, clearances, cautions, made_for, therapy.name, therapy.slug)
+        suitable.append((rank, therapy, goal_evidence, therapy_rules))
+        matched.update(goal_evidence)
+
+    if limit is None:
+        shortlist = sorted(suitable, key=_first)
+    else:
+        shortlist = heapq.nsmallest(limit, suitable, key=_first)
+    excluded.sort(key=lambda e: (e.therapy.name, e.therapy.slug))
+    set_aside.sort(key=lambda s: (s.therapy.name, s.therapy.slug))
+    return Result(
+        catalogue_version=catalogue.version,
+        crisis=None,
+        recommendations=tuple(
+            _recommendation(therapy, goal_evidence, rules, goals, catalogue)
+            for _, therapy, goal_evidence, rules in shortlist
+        ),
+        excluded=tuple(excluded),
+        set_aside=tuple(set_aside),
+        goal_gaps=tuple(_gap(g, catalogue) for g in goals if g not in matched),
+        other_paths=_other_paths(frozenset(goals), yes, catalogue),
+        more_recommendations=len(suitable) - len(shortlist),
+    )
+
+
+def _first(item: tuple) -> tuple:
+    return item[0]
+
+
+def _ref(therapy: TherapyFacts) -> TherapyRef:
+    return TherapyRef(therapy.slug, therapy.name, therapy.kind)
+
+
+def _rules_for(slug: str, conditions: list[str], catalogue: CatalogueSnapshot) -> list[RuleFacts]:
+    """Return the therapy's rules for the yes-answers, in the order the questions are asked."""
+    rules: list[RuleFacts] = []
+    for condition in conditions:
+        rules.extend(catalogue.rules_by_condition_therapy.get(condition, {}).get(slug, ()))
+    return rules
+
+
+def _of(rules: list[RuleFacts] | tuple[RuleFacts, ...], effect: str) -> list[RuleFacts]:
+    return [r for r in rules if r.effect == effect]
+
+
+def _evidence_for(goals: list[str], catalogue: CatalogueSnapshot) -> dict[str, dict[str, Ranked]]:
+    """Return therapy slug → goal → the benefit findings that make it match that goal."""
+    matched: dict[str, dict[str, Ranked]] = {}
+    for goal in goals:
+        evidence = catalogue.evidence_by_goal.get(goal)
+        if evidence is None:
+            continue
+        # Specific evidence outranks general: a therapy's own findings decide whether it
+        # helps; the findings about its techniques and its whole kind then add their numbers.
+        # Without findings of its own, its techniques' and its kind's benefits make it match.
+        parts: dict[str, list[Ranked]] = {}
+        for slug, own in evidence.own.items():
+            if slug in catalogue.therapies:
+                parts[slug] = [own]
+        for technique, ranked in evidence.by_technique.items():
+            for slug in catalogue.therapies_by_technique.get(technique, ()):
+                if slug in parts or slug not in evidence.decided:
+                    parts.setdefault(slug, []).append(ranked)
+        for kind, general in evidence.by_kind.items():
+            for slug in catalogue.therapies_by_kind.get(kind, ()):
+                if slug in parts or slug not in evidence.decided:
+                    parts.setdefault(slug, []).append(general)
+        for slug, ranked in parts.items():
+            matched.setdefault(slug, {})[goal] = ranked[0].merged(*ranked[1:])
+    return matched
+
+
+def _preference_mismatch(therapy: TherapyFacts, answers: Answers) -> str:
+    if answers.format != "any" and answers.format not in therapy.formats:
+        return "format"
+    if answers.pressure != "any" and therapy.pressure not in (answers.pressure, "n/a"):
+        return "pressure"
+    return ""
+
+
+def _recommendation(
+    therapy: TherapyFacts,
+    evidence: dict[str, Ranked],
+    rules: list[RuleFacts],
+    goals: list[str],
+    catalogue: CatalogueSnapshot,
+) -> Recommendation:
+    matched_goals = tuple(g for g in goals if g in evidence)
+    benefits = []
+    score = 0
+    supporting = 0
+    for goal in matched_goals:
+        ranked = evidence[goal]
+        score += ranked.weight
+        supporting += len(ranked.benefits)
+        benefits.extend(ranked.benefits)
+    warnings = sorted(
+        (
+            Warning(r.condition, r.effect, r.message, r.source)
+            for r in rules
+            if r.effect in EFFECT_ORDER
+        ),
+        key=lambda w: (
+            EFFECT_ORDER[w.effect],
+            catalogue.conditions[w.condition].position,
+            w.condition,
+        ),
+    )
+    return Recommendation(
+        therapy=_ref(therapy),
+        score=score,
+        matched_goals=matched_goals,
+        benefits=tuple(benefits),
+        warnings=tuple(warnings),
+        suits=tuple(_reason(r) for r in _of(rules, "suits")),
+        supporting_findings=supporting,
+        harms=catalogue.harms_for(therapy),
+        gate=warnings[0].effect if warnings else "",
+    )
+
+
+def _reason(rule: RuleFacts) -> Reason:
+    return Reason(condition=rule.condition, message=rule.message, source=rule.source)
+
+
+def _gap(goal: str, catalogue: CatalogueSnapshot) -> GoalGap:
+    evidence = catalogue.evidence_by_goal.get(goal)
+    if evidence is None:
+        return GoalGap(goal=goal, notes=(), status="none")
+    notes = tuple(benefit_of(f) for f in evidence.notes)
+    helps_someone = (
+        any(slug in catalogue.therapies for slug in evidence.own)
+        or any(catalogue.therapies_by_technique.get(t) for t in evidence.by_technique)
+        or any(catalogue.therapies_by_kind.get(k) for k in evidence.by_kind)
+    )
+    directions = {note.direction for note in notes}
+    if helps_someone:
+        status = "ruled-out"
+    elif "harm" in directions:
+        status = "harm"
+    elif "no-effect" in directions:
+        status = "no-benefit"
+    elif notes:
+        status = "unclear"
+    else:
+        status = "none"
+    return GoalGap(goal=goal, notes=notes, status=status)
+
+
+def _other_paths(
+    goals: frozenset[str], yes: frozenset[str], catalogue: CatalogueSnapshot
+) -> tuple[NextStepFacts, ...]:
+    """Return the paths besides a therapy that apply to these answers.
+
+    A path applies when it names none of the questions or one answered yes, and none of the
+    goals or one chosen. "Wait and see" is left out when a path that applies says a clinician
+    should see the person first.
+    """
+    applies = [
+        step
+        for step in catalogue.next_steps
+        if (not step.conditions or step.conditions & yes) and (not step.goals or step.goals & goals)
+    ]
+    if any(step.needs_clinician for step in applies):
+        applies = [step for step in applies if not step.is_waiting]
+    return tuple(applies)
