@@ -17,17 +17,20 @@ import yaml
 from django.utils import timezone
 
 from evidence.catalogue.schema import MODELS, REFERENCES, SCHEMA, SECTIONS
-from evidence.models import Finding, SafetyRule, Source
-from therapies.models import CrisisContact, Therapy
+from evidence.models import Finding, Harm, SafetyRule, Source
+from therapies.models import CrisisContact, NextStep, Therapy
 
 ORDER = {
     "sources": ["slug"],
     "goals": ["slug"],
     "conditions": ["slug"],
+    "techniques": ["slug"],
     "therapies": ["slug"],
     "crisis_contacts": ["region", "name"],
     "findings": ["slug"],
+    "harms": ["slug"],
     "safety_rules": ["condition__slug", "therapy__slug"],
+    "next_steps": ["slug"],
 }
 
 
@@ -85,6 +88,8 @@ def _therapy(obj: Therapy) -> dict[str, Any]:
         "formats": formats,
         "pressure": obj.pressure,
         "goals": sorted(g.slug for g in obj.goals.all()),
+        "techniques": sorted(t.slug for t in obj.techniques.all()),
+        "only_for": obj.only_for_condition.slug if obj.only_for_condition_id else None,
         "published": obj.published,
         "reviewed_on": obj.reviewed_on,
         "next_review_on": obj.next_review_on,
@@ -98,18 +103,56 @@ def _finding(obj: Finding) -> dict[str, Any]:
         "source": obj.source.slug,
         "therapy": obj.therapy.slug if obj.therapy_id else None,
         "therapy_kind": obj.therapy_kind,
+        "technique": obj.technique.slug if obj.technique_id else None,
         "goal": obj.goal.slug,
         "outcome": obj.outcome,
+        "better": obj.better_when,
         "population": obj.population,
         "comparator": obj.comparator,
         "direction": obj.direction,
         "measure": obj.effect_measure,
+        "unit": obj.effect_unit,
         "value": obj.effect_value,
         "ci": [obj.ci_low, obj.ci_high] if has_range else None,
         "studies": obj.studies_count,
         "participants": obj.participants_count,
         "certainty": obj.certainty,
+        "certainty_rated_by": obj.certainty_rated_by,
+        "certainty_reason": obj.certainty_reason,
+        "clinician_checked": obj.clinician_checked,
         "context": obj.context,
+    }
+
+
+def _harm(obj: Harm) -> dict[str, Any]:
+    return {
+        "slug": obj.slug,
+        "therapy": obj.therapy.slug if obj.therapy_id else None,
+        "therapy_kind": obj.therapy_kind,
+        "technique": obj.technique.slug if obj.technique_id else None,
+        "category": obj.category,
+        "description": obj.description,
+        "population": obj.population,
+        "affected_percent": obj.affected_percent,
+        "affected_count": obj.affected_count,
+        "people_count": obj.people_count,
+        "certainty": obj.certainty,
+        "context": obj.context,
+        "source": obj.source.slug if obj.source_id else None,
+        "position": obj.position,
+    }
+
+
+def _next_step(obj: NextStep) -> dict[str, Any]:
+    return {
+        "slug": obj.slug,
+        "title": obj.title,
+        "text": obj.text,
+        "conditions": sorted(c.slug for c in obj.conditions.all()),
+        "goals": sorted(g.slug for g in obj.goals.all()),
+        "needs_clinician": obj.needs_clinician,
+        "is_waiting": obj.is_waiting,
+        "position": obj.position,
     }
 
 
@@ -135,24 +178,40 @@ RECORD = {
     "sources": _source,
     "goals": _plain_fields("goals"),
     "conditions": _plain_fields("conditions"),
+    "techniques": _plain_fields("techniques"),
     "therapies": _therapy,
     "crisis_contacts": _contact,
     "findings": _finding,
+    "harms": _harm,
     "safety_rules": _rule,
+    "next_steps": _next_step,
 }
 
 QUERIES = {
     "sources": lambda qs: qs.select_related("submitted_by", "reviewed_by"),
-    "therapies": lambda qs: qs.prefetch_related("goals"),
-    "findings": lambda qs: qs.select_related("source", "therapy", "goal"),
+    "therapies": lambda qs: qs.select_related("only_for_condition").prefetch_related(
+        "goals", "techniques"
+    ),
+    "findings": lambda qs: qs.select_related("source", "therapy", "technique", "goal"),
+    "harms": lambda qs: qs.select_related("source", "therapy", "technique"),
     "safety_rules": lambda qs: qs.select_related("condition", "therapy", "source"),
+    "next_steps": lambda qs: qs.prefetch_related("conditions", "goals"),
 }
 
 
 def _without_defaults(section: str, record: dict[str, Any]) -> dict[str, Any]:
     """Drop optional fields at their default, so the file says only what is set."""
     required = {f.name for f in SCHEMA[section] if f.required} | set(REFERENCES.get(section, {}))
-    defaults = {"is_crisis": False, "active": True, "link_broken": False}
+    defaults = {
+        "is_crisis": False,
+        "active": True,
+        "link_broken": False,
+        "clinician_checked": False,
+        "needs_clinician": False,
+        "is_waiting": False,
+        "techniques": [],
+        "conditions": [],
+    }
     kept = {}
     for name, value in record.items():
         empty = value is None or value == "" or (name in defaults and value == defaults[name])

@@ -16,9 +16,11 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 
+from evidence.catalogue.checks import record_full_clean
 from evidence.catalogue.schema import (
     CONSTRAINT_FIELDS,
     DEFAULT_PATH,
+    MANY_TO_MANY,
     MODELS,
     REFERENCES,
     SCHEMA,
@@ -30,6 +32,7 @@ from evidence.catalogue.schema import (
     describe,
     read_catalogue,
 )
+from evidence.catalogue.sections import EXPANDED_FIELDS
 
 # --- Writing ---------------------------------------------------------------------------------
 
@@ -117,19 +120,22 @@ def _load_record(
             setattr(instance, name, value)
 
     try:
-        instance.full_clean()
+        # The references were just found by slug; only what the file itself says is checked.
+        found = frozenset(field for _, field in references.values() if values.get(field))
+        record_full_clean(instance, found=found)
     except ValidationError as exc:
         errors.extend(_messages(where, exc, section))
         return
     instance._change_reason = f"Loaded from the seed catalogue, version {version}"
     instance.save()
-    if section == "therapies":
-        goals = [loaded["goals"].get(slug) for slug in record["goals"]]
-        missing = [slug for slug, goal in zip(record["goals"], goals, strict=True) if goal is None]
+    for name, (target, model_field) in MANY_TO_MANY.get(section, {}).items():
+        slugs = record.get(name) or []
+        chosen = [_find(loaded, target, slug) for slug in slugs]
+        missing = [slug for slug, found in zip(slugs, chosen, strict=True) if found is None]
         if missing:
-            errors.append(f"{where}: field 'goals' names unknown goal '{missing[0]}'.")
+            errors.append(f"{where}: field '{name}' names unknown {target[:-1]} '{missing[0]}'.")
             return
-        instance.goals.set(goals)
+        getattr(instance, model_field).set(chosen)
     if creating:
         count.created += 1
     else:
@@ -164,11 +170,7 @@ def _empty_values(model: type[models.Model], field: Field) -> dict[str, Any]:
     if isinstance(field.to_model, str) or field.to_model is None:
         names = [field.to_model or field.name]
     else:
-        names = [
-            name
-            for name, file_name in _model_to_file_field_static().items()
-            if file_name == field.name
-        ]
+        names = [name for name, file_name in EXPANDED_FIELDS.items() if file_name == field.name]
     return {name: model._meta.get_field(name).get_default() for name in names}
 
 
@@ -185,29 +187,11 @@ def _differs(instance: models.Model, values: dict[str, Any], section: str, recor
             return True
         if getattr(instance, name) != wanted:
             return True
-    if section == "therapies":
-        current = set(instance.goals.values_list("slug", flat=True))
-        if current != set(record["goals"]):
+    for name, (_, model_field) in MANY_TO_MANY.get(section, {}).items():
+        current = set(getattr(instance, model_field).values_list("slug", flat=True))
+        if current != set(record.get(name) or []):
             return True
     return False
-
-
-def _model_to_file_field_static() -> dict[str, str]:
-    """Return the model fields filled by the file fields that expand to several."""
-    return {
-        "session_minutes_min": "session_minutes",
-        "session_minutes_max": "session_minutes",
-        "in_person": "formats",
-        "online": "formats",
-        "group": "formats",
-        "effect_value": "value",
-        "ci_low": "ci",
-        "ci_high": "ci",
-        "phone": "phone",
-        "pmid": "pmid",
-        "submitted_by": "submitted_by",
-        "reviewed_by": "reviewed_by",
-    }
 
 
 def _model_to_file_field(section: str) -> dict[str, str]:
@@ -217,7 +201,7 @@ def _model_to_file_field(section: str) -> dict[str, str]:
             mapping[field.to_model] = field.name
         elif field.to_model is None:
             mapping[field.name] = field.name
-    mapping.update(_model_to_file_field_static())
+    mapping.update(EXPANDED_FIELDS)
     return mapping
 
 
