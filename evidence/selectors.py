@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from evidence.models import Finding, SafetyRule, Source
+from evidence.models import Finding, Harm, SafetyRule, Source
 from therapies.models import Goal, Therapy
 
 
@@ -53,23 +53,32 @@ def therapy_choices() -> QuerySet[Therapy]:
 
 
 def therapy_detail_list() -> QuerySet[Therapy]:
-    """Return the published therapies with their goals and safety rules (condition, source)."""
+    """Return the published therapies with their goals, techniques and safety rules."""
     return (
         Therapy.objects.published()
-        .prefetch_related(_goals_prefetch(), _rules_prefetch())
+        .select_related("only_for_condition")
+        .prefetch_related(_goals_prefetch(), "techniques", _rules_prefetch())
         .order_by("name")
     )
 
 
 def findings_for_therapies(*, therapies: Iterable[Therapy]) -> QuerySet[Finding]:
-    """Return the published findings about these therapies or about their whole kinds."""
+    """Return the published findings about these therapies, their techniques or their kinds.
+
+    The therapies' techniques must be prefetched (``therapy_detail_list`` does).
+    """
     therapies = list(therapies)
     ids = [therapy.pk for therapy in therapies]
     kinds = sorted({therapy.kind for therapy in therapies})
+    techniques = sorted({t.pk for therapy in therapies for t in therapy.techniques.all()})
     return (
         Finding.objects.published()
-        .filter(Q(therapy__in=ids) | Q(therapy__isnull=True, therapy_kind__in=kinds))
-        .select_related("therapy", "goal", "source")
+        .filter(
+            Q(therapy__in=ids)
+            | Q(therapy__isnull=True, therapy_kind__in=kinds)
+            | Q(technique__in=techniques)
+        )
+        .select_related("therapy", "technique", "goal", "source")
         .order_by("goal__position", "goal__label", "goal__slug", "slug")
     )
 
@@ -80,10 +89,10 @@ def source_list() -> QuerySet[Source]:
 
 
 def findings_for_source(*, source: Source) -> QuerySet[Finding]:
-    """Return a source's findings about published therapies or whole kinds of therapy."""
+    """Return a source's findings about published therapies, whole kinds or techniques."""
     return (
         source.findings.filter(Q(therapy__isnull=True) | Q(therapy__published=True))
-        .select_related("therapy", "goal")
+        .select_related("therapy", "technique", "goal")
         .order_by(
             "goal__position", "goal__label", "goal__slug", "therapy__name", "therapy_kind", "slug"
         )
@@ -96,4 +105,13 @@ def safety_rules_for_source(*, source: Source) -> QuerySet[SafetyRule]:
         source.safety_rules.filter(therapy__published=True)
         .select_related("therapy", "condition")
         .order_by("therapy__name", "therapy__slug", "condition__position", "condition__slug")
+    )
+
+
+def harms_for_source(*, source: Source) -> QuerySet[Harm]:
+    """Return the harms and burdens a source reports, for published therapies, kinds, techniques."""
+    return (
+        source.harms.filter(Q(therapy__isnull=True) | Q(therapy__published=True))
+        .select_related("therapy", "technique")
+        .order_by("category", "position", "slug")
     )

@@ -1,28 +1,21 @@
-"""Fixed public wording that both the pages and the API need (plain language, reading age 11-12)."""
+"""Fixed public wording that both the pages and the API need (plain language, reading age 11-12).
 
-OTHER_PATHS = {
-    "talk-to-gp": {
-        "title": "Talk to your GP",
-        "text": "Your GP can talk through what is wrong and what might help. They can also refer "
-        "you to a service.",
-    },
-    "self-referral": {
-        "title": "Refer yourself to a talking therapy service",
-        "text": "In many areas you can ask for NHS talking therapy yourself. You do not need to "
-        "see your GP first.",
-    },
-    "self-help": {
-        "title": "Try self-help",
-        "text": "Books, apps and websites can help you learn ways to cope. Many are free.",
-    },
-    "wait-and-see": {
-        "title": "Wait and see",
-        "text": "Some problems get better on their own. You can come back at any time. If things "
-        "get worse, get help.",
-    },
-}
+The other paths besides a therapy are catalogue data (``therapies.NextStep``), chosen for each
+person's answers by the engine; only the words that explain the engine's own outcomes live here.
+"""
 
 PREFERENCE_REASONS = {
     "format": "It is not offered in the way you chose.",
     "pressure": "It does not use the pressure you chose.",
+}
+
+# Why a goal has no good option (``GoalGap.status``), said honestly.
+GAP_WORDS = {
+    "ruled-out": "There is some evidence for this, but the therapies it is about are not "
+    "suitable for you, or not offered in the way you chose. See below.",
+    "harm": "This has been studied. The results suggest the therapies studied may make it worse.",
+    "no-benefit": "This has been studied. The therapies studied were shown not to help.",
+    "unclear": "This has been studied, but the results are unclear. We do not know if the "
+    "therapies help.",
+    "none": "We do not have any evidence about this in our catalogue yet.",
 }

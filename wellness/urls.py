@@ -14,6 +14,7 @@ urlpatterns = [
     path("", pages.home, name="home"),
     path("help-now/", pages.help_now, name="help-now"),
     path("privacy/", pages.privacy, name="privacy"),
+    path("about/", pages.about, name="about"),
     # The questionnaire: one question a page, answers kept only in a signed cookie.
     path("questions/", include(questionnaire.urlpatterns)),
     path("results/", include(results.urlpatterns)),

@@ -14,9 +14,17 @@ from urllib.parse import urlencode
 
 from django.core.paginator import Page
 
-from evidence.models import Finding, SafetyRule
-from evidence.statements import CERTAINTY_LABELS, certainty_words, statement_for
+from evidence.models import Finding, Harm, SafetyRule
+from evidence.statements import (
+    CERTAINTY_LABELS,
+    certainty_words,
+    figures_for,
+    harm_statement_for,
+    rated_by_words,
+    statement_for,
+)
 from therapies.models import Condition, Goal, Therapy
+from wellness.recommender import HARM_ORDER, HarmFacts
 
 # Stronger first; the order a person should read safety rules in: the firmest first.
 CERTAINTY_RANK = {"high": 4, "moderate": 3, "low": 2, "very-low": 1}
@@ -29,10 +37,16 @@ class FindingView:
     statement: str
     certainty_label: str
     certainty_words: str
+    rated_by_words: str = ""  # who rated the certainty, when it was our team
+    figures: str = ""  # the numbers exactly as the source published them
 
     @property
     def about_kind(self) -> bool:
-        return not self.finding.therapy_id
+        return not self.finding.therapy_id and not self.finding.technique_id
+
+    @property
+    def about_technique(self) -> bool:
+        return bool(self.finding.technique_id)
 
 
 def finding_view(finding: Finding) -> FindingView:
@@ -42,6 +56,10 @@ def finding_view(finding: Finding) -> FindingView:
         statement=statement_for(finding),
         certainty_label=CERTAINTY_LABELS[finding.certainty],
         certainty_words=certainty_words(finding.certainty),
+        rated_by_words=rated_by_words(
+            rated_by=finding.certainty_rated_by, clinician_checked=finding.clinician_checked
+        ),
+        figures=figures_for(finding),
     )
 
 
@@ -59,8 +77,12 @@ def _verdict(findings: Sequence[Finding]) -> tuple[str, str]:
         return "none", ""
     benefits = [f for f in findings if f.direction == Finding.Direction.BENEFIT]
     if not benefits:
-        harms = any(f.direction == Finding.Direction.HARM for f in findings)
-        return ("harm" if harms else "unclear"), ""
+        directions = {f.direction for f in findings}
+        if Finding.Direction.HARM in directions:
+            return "harm", ""
+        if Finding.Direction.NO_EFFECT in directions:
+            return "no-benefit", ""
+        return "unclear", ""
     best = max(benefits, key=lambda f: CERTAINTY_RANK[f.certainty]).certainty
     label = CERTAINTY_LABELS[best]
     if len(benefits) < len(findings):
@@ -71,12 +93,16 @@ def _verdict(findings: Sequence[Finding]) -> tuple[str, str]:
 def _about(finding: Finding, therapy: Therapy) -> bool:
     if finding.therapy_id:
         return finding.therapy_id == therapy.pk
+    if finding.technique_id:
+        return any(t.pk == finding.technique_id for t in therapy.techniques.all())
     return finding.therapy_kind == therapy.kind
 
 
 def _finding_order(finding: Finding) -> tuple:
-    # The therapy's own findings before those about its whole kind; surer evidence first.
-    return (not finding.therapy_id, -CERTAINTY_RANK[finding.certainty], finding.slug)
+    # The therapy's own findings first, then its techniques', then its whole kind's; surer
+    # evidence first within each.
+    general = 2 if not finding.technique_id else 1
+    return (0 if finding.therapy_id else general, -CERTAINTY_RANK[finding.certainty], finding.slug)
 
 
 def evidence_by_goal(*, therapy: Therapy, findings: Iterable[Finding]) -> list[GoalEvidence]:
@@ -143,6 +169,41 @@ def findings_by_goal(findings: Iterable[Finding]) -> list[tuple[Goal, list[Findi
     return [
         (goal, [finding_view(f) for f in group])
         for goal, group in groupby(findings, key=lambda f: f.goal)
+    ]
+
+
+@dataclasses.dataclass(frozen=True)
+class HarmGroup:
+    category: str
+    harms: tuple[HarmFacts, ...]
+
+
+def harm_groups(harms: Iterable[HarmFacts]) -> list[HarmGroup]:
+    """Return harms and burdens grouped by category, in the order a card shows them."""
+    harms = list(harms)
+    return [
+        HarmGroup(category, tuple(h for h in harms if h.category == category))
+        for category in HARM_ORDER
+        if any(h.category == category for h in harms)
+    ]
+
+
+@dataclasses.dataclass(frozen=True)
+class HarmView:
+    harm: Harm
+    statement: str
+    certainty_label: str
+
+
+def harm_views(harms: Iterable[Harm]) -> list[HarmView]:
+    """Return a source's harms with their public statements."""
+    return [
+        HarmView(
+            harm=harm,
+            statement=harm_statement_for(harm),
+            certainty_label=CERTAINTY_LABELS.get(harm.certainty, ""),
+        )
+        for harm in harms
     ]
 
 
@@ -213,6 +274,15 @@ def goal_rows(*, therapies: Sequence[Therapy], findings: Sequence[Finding]) -> l
     return [
         CompareRow(subject=goal, cells=tuple(column.get(goal.pk) for column in evidence))
         for goal in sorted(goals.values(), key=lambda g: (g.position, g.label, g.slug))
+    ]
+
+
+def harm_rows(*, harms: Sequence[Sequence[HarmFacts]]) -> list[tuple[str, tuple]]:
+    """Return one row per category of harm or burden, with each therapy's records of it."""
+    return [
+        (category, tuple(tuple(h for h in column if h.category == category) for column in harms))
+        for category in HARM_ORDER
+        if any(h.category == category for column in harms for h in column)
     ]
 
 

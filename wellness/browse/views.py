@@ -19,6 +19,7 @@ from therapies.models import Therapy
 from wellness.browse import presenters
 from wellness.browse.caching import cached_public_page, not_kept
 from wellness.browse.forms import COMPARE_MAX, CompareForm, TherapyFilterForm
+from wellness.selectors import catalogue_snapshot, harms_shown_for
 
 public_page = cache_control(public=True, max_age=300)
 PAGE_SIZE = 20
@@ -95,6 +96,7 @@ def therapy_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "therapy": therapy,
         "formats": presenters.formats_text(therapy),
         "evidence": presenters.evidence_by_goal(therapy=therapy, findings=findings),
+        "harm_groups": presenters.harm_groups(harms_shown_for(therapy, catalogue_snapshot())),
         "rule_groups": presenters.rule_groups(therapy.safety_rules.all()),
     }
     return render(request, "wellness/browse/therapy_detail.html", context)
@@ -115,6 +117,7 @@ def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "source": source,
         "findings_by_goal": presenters.findings_by_goal(findings),
+        "harms": presenters.harm_views(selectors.harms_for_source(source=source)),
         "rules_by_therapy": presenters.rules_by_therapy(rules),
     }
     return render(request, "wellness/browse/source_detail.html", context)
@@ -134,10 +137,14 @@ def compare(request: HttpRequest) -> HttpResponse:
         loaded = {t.slug: t for t in selectors.therapy_detail_list().filter(slug__in=slugs)}
         therapies = [loaded[slug] for slug in slugs if slug in loaded]
         findings = list(selectors.findings_for_therapies(therapies=therapies))
+        catalogue = catalogue_snapshot()
         context.update(
             chosen=slugs,
             therapies=[(t, presenters.formats_text(t)) for t in therapies],
             goal_rows=presenters.goal_rows(therapies=therapies, findings=findings),
+            harm_rows=presenters.harm_rows(
+                harms=[harms_shown_for(t, catalogue) for t in therapies]
+            ),
             condition_rows=presenters.condition_rows(therapies=therapies),
         )
     elif form.is_bound:

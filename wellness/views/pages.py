@@ -1,10 +1,15 @@
-"""Pages with fixed content: home, urgent help, privacy."""
+"""Pages with fixed content: home, urgent help, privacy, and about this information."""
 
 from django.conf import settings
+from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from therapies.models import CrisisContact
+from evidence.models import Source
+from therapies.models import CrisisContact, Therapy
+
+# The IPDAS minimum standards, cited on the About page when its source record is published.
+IPDAS_SOURCE = "joseph-williams-2014-ipdas"
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -25,3 +30,22 @@ def privacy(request: HttpRequest) -> HttpResponse:
         "staff_lockout_minutes": settings.STAFF_LOCKOUT_MINUTES,
     }
     return render(request, "wellness/privacy.html", context)
+
+
+def about(request: HttpRequest) -> HttpResponse:
+    """Say who writes and funds the information, how it is checked, and how to report a mistake."""
+    therapies = (
+        Therapy.objects.published()
+        .order_by("name")
+        .only("slug", "name", "reviewed_on", "next_review_on")
+    )
+    context = {
+        "publisher_name": settings.PUBLISHER_NAME,
+        "publisher_funding": settings.PUBLISHER_FUNDING,
+        "contact_email": settings.CONTENT_CONTACT_EMAIL,
+        "therapies": therapies,
+        "last_reviewed": therapies.aggregate(last=Max("reviewed_on"))["last"],
+        "ipdas": Source.objects.published().filter(slug=IPDAS_SOURCE).first(),
+        "source_review_days": settings.SOURCE_REVIEW_MAX_AGE_DAYS,
+    }
+    return render(request, "wellness/about.html", context)

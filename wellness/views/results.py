@@ -15,7 +15,7 @@ from django.urls import path
 from django.views.decorators.http import require_GET, require_POST
 
 from wellness import answers as answer_store
-from wellness.content import OTHER_PATHS, PREFERENCE_REASONS
+from wellness.content import GAP_WORDS, PREFERENCE_REASONS
 from wellness.models import SavedResult
 from wellness.recommender import SHORTLIST_SIZE, CatalogueSnapshot, Result
 from wellness.selectors import catalogue_snapshot
@@ -51,19 +51,27 @@ def _context(
     result: Result, catalogue: CatalogueSnapshot, answers: dict, *, shown: int, token: str = ""
 ) -> dict:
     goal_labels = {slug: goal.label for slug, goal in catalogue.goals.items()}
+    questions = {slug: condition.question for slug, condition in catalogue.conditions.items()}
     more = result.more_recommendations
     return {
         "result": result,
-        # Each card with why it is there: "it may help you to sleep better and feel less stressed".
+        # Each card with why it is there: "it may help you to sleep better and feel less stressed",
+        # and, where two rules meet, the questions whose answers set the strictest advice.
         "cards": [
-            (rec, _words([goal_labels[g].lower() for g in rec.matched_goals]))
+            (
+                rec,
+                _words([goal_labels[g].lower() for g in rec.matched_goals]),
+                [questions[w.condition] for w in rec.gate_warnings]
+                if len(rec.warnings) > 1
+                else [],
+            )
             for rec in result.recommendations
         ],
         "goal_labels": goal_labels,
         "chosen_goals": _words(
             [goal_labels[g].lower() for g in answers["goals"] if g in goal_labels]
         ),
-        "other_paths": [OTHER_PATHS[key] for key in result.other_paths],
+        "gap_words": GAP_WORDS,
         "preference_reasons": PREFERENCE_REASONS,
         "clearance_items": [
             (rec.therapy, warning)
