@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 
-from evidence.models import Finding, SafetyRule, Source
-from therapies.models import Condition, CrisisContact, Goal, Therapy
+from evidence.models import Finding, Harm, SafetyRule, Source
+from therapies.models import Condition, CrisisContact, Goal, NextStep, Technique, Therapy
 
 
 def _public_rules() -> QuerySet[SafetyRule]:
@@ -20,17 +20,26 @@ def _public_rules() -> QuerySet[SafetyRule]:
 
 
 def _findings() -> QuerySet[Finding]:
-    # statement_for reads finding.therapy.name; the source and goal are shown by slug.
-    return Finding.objects.select_related("therapy", "goal", "source")
+    # statement_for reads the therapy's or technique's name; the source and goal go by slug.
+    return Finding.objects.select_related("therapy", "technique", "goal", "source")
+
+
+def _harms() -> QuerySet[Harm]:
+    return Harm.objects.select_related("therapy", "technique", "source")
 
 
 def therapies_for_api(*, everything: bool) -> QuerySet[Therapy]:
     """Return therapies with their goals, the public safety rules and the published findings."""
     therapies = Therapy.objects.all() if everything else Therapy.objects.published()
-    return therapies.order_by("name", "slug").prefetch_related(
-        "goals",
-        Prefetch("safety_rules", queryset=_public_rules()),
-        Prefetch("findings", queryset=_findings().published()),
+    return (
+        therapies.order_by("name", "slug")
+        .select_related("only_for_condition")
+        .prefetch_related(
+            "goals",
+            "techniques",
+            Prefetch("safety_rules", queryset=_public_rules()),
+            Prefetch("findings", queryset=_findings().published()),
+        )
     )
 
 
@@ -56,7 +65,7 @@ def sources_for_api(*, everything: bool) -> QuerySet[Source]:
     else:
         sources = Source.objects.published()
     return sources.order_by("-year", "title", "slug").prefetch_related(
-        Prefetch("findings", queryset=_findings())
+        Prefetch("findings", queryset=_findings()), Prefetch("harms", queryset=_harms())
     )
 
 
@@ -74,3 +83,24 @@ def safety_rules_for_api(*, everything: bool) -> QuerySet[SafetyRule]:
         rules = _public_rules().filter(therapy__published=True)
     # Pages need a total order: the default one (therapy name, question position) may tie.
     return rules.order_by("therapy__name", "therapy__slug", "condition__position", "pk")
+
+
+def harms_for_api(*, everything: bool) -> QuerySet[Harm]:
+    """Return every harm and burden: shown whatever their source's state, like safety rules.
+
+    For the public, only those of published therapies, their kinds and their techniques.
+    """
+    harms = _harms()
+    if not everything:
+        harms = harms.exclude(therapy__published=False)
+    return harms.order_by("category", "position", "slug")
+
+
+def techniques_for_api(*, everything: bool) -> QuerySet[Technique]:
+    """Return the techniques findings and harms can be limited to."""
+    return Technique.objects.order_by("name", "slug")
+
+
+def next_steps_for_api(*, everything: bool) -> QuerySet[NextStep]:
+    """Return the other paths besides a therapy, in the order results show them."""
+    return NextStep.objects.order_by("position", "slug").prefetch_related("conditions", "goals")

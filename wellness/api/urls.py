@@ -10,9 +10,16 @@ from wellness.api.views.catalogue import (
     ConditionViewSet,
     CrisisContactViewSet,
     GoalViewSet,
+    NextStepViewSet,
+    TechniqueViewSet,
     TherapyViewSet,
 )
-from wellness.api.views.evidence import FindingViewSet, SafetyRuleViewSet, SourceViewSet
+from wellness.api.views.evidence import (
+    FindingViewSet,
+    HarmViewSet,
+    SafetyRuleViewSet,
+    SourceViewSet,
+)
 from wellness.api.views.recommendations import RecommendationView
 
 app_name = "api"
@@ -25,6 +32,9 @@ router.register("crisis-contacts", CrisisContactViewSet, basename="crisis-contac
 router.register("sources", SourceViewSet, basename="source")
 router.register("findings", FindingViewSet, basename="finding")
 router.register("safety-rules", SafetyRuleViewSet, basename="safety-rule")
+router.register("harms", HarmViewSet, basename="harm")
+router.register("techniques", TechniqueViewSet, basename="technique")
+router.register("other-paths", NextStepViewSet, basename="other-path")
 
 urlpatterns = [
     path("recommendations/", RecommendationView.as_view(), name="recommendations"),

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.relations import MANY_RELATION_KWARGS
 
 from evidence.models import Source
 
@@ -80,6 +81,15 @@ class NumberOrStringDecimalField(serializers.DecimalField):
 SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 
 
+class SlugRefListField(serializers.ManyRelatedField):
+    """A list of slugs: a JSON object is not a list, however iterable it is in Python."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, list):
+            self.fail("not_a_list", input_type=type(data).__name__)
+        return super().to_internal_value(data)
+
+
 class SlugRefField(serializers.SlugRelatedField):
     """Another record named by its slug; an unknown slug is named in the error.
 
@@ -97,6 +107,12 @@ class SlugRefField(serializers.SlugRelatedField):
             "does_not_exist": f"There is no {name} {{value!r}}.",
             "invalid": f"Give the slug of a {name}, as a string.",
         }
+
+    @classmethod
+    def many_init(cls, *args: Any, **kwargs: Any) -> SlugRefListField:
+        list_kwargs = {"child_relation": cls(*args, **kwargs)}
+        list_kwargs.update({k: v for k, v in kwargs.items() if k in MANY_RELATION_KWARGS})
+        return SlugRefListField(**list_kwargs)
 
     def to_internal_value(self, data: Any) -> Any:
         if not isinstance(data, str):

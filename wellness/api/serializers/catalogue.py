@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from therapies.models import Condition, CrisisContact, Goal, Therapy
+from therapies.models import Condition, CrisisContact, Goal, NextStep, Technique, Therapy
 from wellness.api.serializers.base import AllowedChoiceField, CleanModelSerializer, SlugRefField
 from wellness.api.serializers.evidence import FindingSerializer, SafetyRuleSerializer
+from wellness.api.serializers.recommendations import HarmRefSerializer
+from wellness.api.serializers.result_dicts import harm_dict
 from wellness.recommender import FORMATS
+from wellness.selectors import catalogue_snapshot, harms_shown_for
 
 # The engine's name of a delivery format -> the Therapy field that says it is offered.
 FORMAT_FIELDS = {name: name.replace("-", "_") for name in FORMATS}
@@ -39,8 +43,28 @@ class FormatsField(serializers.ListField):
 class TherapySerializer(serializers.ModelSerializer):
     formats = FormatsField(read_only=True)
     goals = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    techniques = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    only_for_condition = serializers.SlugRelatedField(
+        slug_field="slug",
+        read_only=True,
+        allow_null=True,
+        help_text="Offered only to people who answer yes to this question; null for everyone.",
+    )
     safety_rules = SafetyRuleSerializer(many=True, read_only=True)
     findings = FindingSerializer(many=True, read_only=True, help_text="Published findings only.")
+    harms = serializers.SerializerMethodField(
+        help_text="Its harms and burdens as a result card shows them: its own, its techniques' "
+        "and its kind's (a record of its own replaces its kind's of the same category)."
+    )
+
+    @extend_schema_field(HarmRefSerializer(many=True))
+    def get_harms(self, therapy: Therapy) -> list[dict[str, Any]]:
+        # One snapshot for the whole response, however many therapies it lists.
+        root = self.root
+        catalogue = getattr(root, "_catalogue", None)
+        if catalogue is None:
+            catalogue = root._catalogue = catalogue_snapshot()
+        return [harm_dict(harm) for harm in harms_shown_for(therapy, catalogue)]
 
     class Meta:
         model = Therapy
@@ -55,12 +79,15 @@ class TherapySerializer(serializers.ModelSerializer):
             "formats",
             "pressure",
             "goals",
+            "techniques",
+            "only_for_condition",
             "published",
             "reviewed_on",
             "next_review_on",
             "updated_at",
             "safety_rules",
             "findings",
+            "harms",
         ]
         read_only_fields = fields
 
@@ -68,6 +95,13 @@ class TherapySerializer(serializers.ModelSerializer):
 class TherapyWriteSerializer(CleanModelSerializer):
     formats = FormatsField()
     goals = SlugRefField(many=True, queryset=Goal.objects.all(), required=False)
+    techniques = SlugRefField(many=True, queryset=Technique.objects.all(), required=False)
+    only_for_condition = SlugRefField(
+        queryset=Condition.objects.all(),
+        allow_null=True,
+        required=False,
+        help_text="A condition slug: offer it only to people who answer yes (e.g. pregnancy).",
+    )
 
     constraint_fields = {
         "therapy_session_length_in_order": "session_minutes_min",
@@ -90,9 +124,37 @@ class TherapyWriteSerializer(CleanModelSerializer):
             "formats",
             "pressure",
             "goals",
+            "techniques",
+            "only_for_condition",
             "published",
             "reviewed_on",
             "next_review_on",
+        ]
+
+
+class TechniqueSerializer(CleanModelSerializer):
+    class Meta:
+        model = Technique
+        fields = ["slug", "name", "description"]
+
+
+class NextStepSerializer(CleanModelSerializer):
+    conditions = SlugRefField(many=True, queryset=Condition.objects.all(), required=False)
+    goals = SlugRefField(many=True, queryset=Goal.objects.all(), required=False)
+
+    constraint_fields = {"next_step_waiting_needs_no_clinician": "is_waiting"}
+
+    class Meta:
+        model = NextStep
+        fields = [
+            "slug",
+            "title",
+            "text",
+            "conditions",
+            "goals",
+            "needs_clinician",
+            "is_waiting",
+            "position",
         ]
 
 

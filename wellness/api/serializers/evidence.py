@@ -7,9 +7,9 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from evidence.models import Finding, SafetyRule, Source
-from evidence.statements import statement_for
-from therapies.models import Condition, Goal, Therapy
+from evidence.models import Certainty, Finding, Harm, SafetyRule, Source
+from evidence.statements import figures_for, harm_statement_for, statement_for
+from therapies.models import Condition, Goal, Technique, Therapy
 from wellness.api.serializers.base import (
     AllowedChoiceField,
     CleanModelSerializer,
@@ -28,9 +28,18 @@ class FindingSerializer(serializers.ModelSerializer):
     effect_measure = serializers.ChoiceField(
         choices=Finding.Measure.choices, allow_blank=True, read_only=True
     )
+    technique = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     goal = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     statement = serializers.SerializerMethodField(
         help_text="The finding in plain words, with its numbers, their range and certainty."
+    )
+    figures = serializers.SerializerMethodField(
+        help_text="The numbers exactly as the source published them, e.g. "
+        '"Hedges\' g 0.79 (95% CI 0.70 to 0.89)"; empty when it gives none.'
+    )
+    needs_clinical_review = serializers.BooleanField(
+        read_only=True,
+        help_text="True while a certainty rated by our team awaits a clinician's check.",
     )
     source = SourceRefField()
 
@@ -40,26 +49,36 @@ class FindingSerializer(serializers.ModelSerializer):
             "slug",
             "therapy",
             "therapy_kind",
+            "technique",
             "goal",
             "outcome",
+            "better_when",
             "population",
             "comparator",
             "direction",
             "effect_measure",
+            "effect_unit",
             "effect_value",
             "ci_low",
             "ci_high",
             "studies_count",
             "participants_count",
             "certainty",
+            "certainty_rated_by",
+            "clinician_checked",
+            "needs_clinical_review",
             "context",
             "statement",
+            "figures",
             "source",
         ]
         read_only_fields = fields
 
     def get_statement(self, finding: Finding) -> str:
         return statement_for(finding)
+
+    def get_figures(self, finding: Finding) -> str:
+        return figures_for(finding)
 
 
 class FindingWriteSerializer(CleanModelSerializer):
@@ -70,6 +89,12 @@ class FindingWriteSerializer(CleanModelSerializer):
         required=False,
         help_text="The therapy; leave out (or null) for a finding about a whole kind.",
     )
+    technique = SlugRefField(
+        queryset=Technique.objects.all(),
+        allow_null=True,
+        required=False,
+        help_text="A technique, for a finding limited to it (e.g. tummy massage).",
+    )
     goal = SlugRefField(queryset=Goal.objects.all())
 
     constraint_fields = {
@@ -79,13 +104,66 @@ class FindingWriteSerializer(CleanModelSerializer):
         "finding_value_not_above_ci": "effect_value",
         "finding_number_has_measure": "effect_measure",
         "finding_ci_has_both_ends": "ci_high",
+        "finding_unit_only_for_a_difference": "effect_unit",
+        "finding_ratio_above_zero": "effect_value",
         "finding_direction_valid": "direction",
+        "finding_better_when_valid": "better_when",
+        "finding_certainty_rated_by_valid": "certainty_rated_by",
         "finding_certainty_valid": "certainty",
     }
 
     class Meta:
         model = Finding
-        fields = [f for f in FindingSerializer.Meta.fields if f != "statement"]
+        fields = [
+            *(
+                f
+                for f in FindingSerializer.Meta.fields
+                if f not in ("statement", "figures", "needs_clinical_review")
+            ),
+            "certainty_reason",
+        ]
+
+
+class HarmSerializer(serializers.ModelSerializer):
+    therapy = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    therapy_kind = serializers.ChoiceField(
+        choices=Therapy.Kind.choices, allow_blank=True, read_only=True
+    )
+    technique = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    certainty = serializers.ChoiceField(
+        choices=Certainty.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="GRADE certainty of a side effect or a risk, rated by our team; empty if none.",
+    )
+    statement = serializers.SerializerMethodField(
+        help_text="The harm or burden in plain words, with how many people it affected."
+    )
+    source = PublishedSourceRefField(help_text="Null when it has none, or it is not published.")
+
+    class Meta:
+        model = Harm
+        fields = [
+            "slug",
+            "therapy",
+            "therapy_kind",
+            "technique",
+            "category",
+            "description",
+            "population",
+            "affected_percent",
+            "affected_count",
+            "people_count",
+            "certainty",
+            "context",
+            "statement",
+            "source",
+            "position",
+        ]
+        read_only_fields = fields
+
+    def get_statement(self, harm: Harm) -> str:
+        return harm_statement_for(harm)
 
 
 class SourceStaffSerializer(serializers.ModelSerializer):
@@ -119,6 +197,7 @@ class SourceSerializer(serializers.ModelSerializer):
     url = serializers.URLField(read_only=True, allow_blank=True)
     link = serializers.CharField(read_only=True, help_text="The best address to read it at.")
     findings = FindingSerializer(many=True, read_only=True)
+    harms = HarmSerializer(many=True, read_only=True, help_text="Harms and burdens it reports.")
     staff = serializers.SerializerMethodField(
         help_text="Review and link-check details; null unless you may view sources as staff."
     )
@@ -142,6 +221,7 @@ class SourceSerializer(serializers.ModelSerializer):
             "reviewed_at",
             "updated_at",
             "findings",
+            "harms",
             "staff",
         ]
         read_only_fields = fields
@@ -205,3 +285,28 @@ class SafetyRuleWriteSerializer(CleanModelSerializer):
     class Meta:
         model = SafetyRule
         fields = ["id", "therapy", "condition", "effect", "message", "source"]
+
+
+class HarmWriteSerializer(CleanModelSerializer):
+    therapy = SlugRefField(queryset=Therapy.objects.all(), allow_null=True, required=False)
+    technique = SlugRefField(queryset=Technique.objects.all(), allow_null=True, required=False)
+    source = SlugRefField(
+        queryset=Source.objects.all(),
+        allow_null=True,
+        required=False,
+        help_text="Needed for a side effect, a risk, and for any number.",
+    )
+
+    constraint_fields = {
+        "harm_about_one_therapy_kind_or_technique": "therapy",
+        "harm_category_valid": "category",
+        "harm_risk_has_source": "source",
+        "harm_number_has_source": "source",
+        "harm_percent_in_range": "affected_percent",
+        "harm_affected_not_above_studied": "affected_count",
+        "harm_certainty_valid": "certainty",
+    }
+
+    class Meta:
+        model = Harm
+        fields = [f for f in HarmSerializer.Meta.fields if f != "statement"]

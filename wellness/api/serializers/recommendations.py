@@ -14,7 +14,7 @@ from django.views.decorators.debug import sensitive_variables
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from evidence.models import Certainty, SafetyRule
+from evidence.models import Certainty, Finding, Harm, SafetyRule
 from evidence.statements import certainty_words
 from therapies.models import Therapy
 from wellness.api.serializers.base import (
@@ -22,13 +22,15 @@ from wellness.api.serializers.base import (
     SourceRefSerializer,
     StrictIntegerField,
 )
-from wellness.content import OTHER_PATHS, PREFERENCE_REASONS
+from wellness.content import GAP_WORDS, PREFERENCE_REASONS
 from wellness.recommender import (
     FORMATS,
     PRESSURES,
     SHORTLIST_SIZE,
     Answers,
     Benefit,
+    GoalGap,
+    NextStepFacts,
     Result,
     SetAside,
 )
@@ -197,14 +199,31 @@ class TherapyRefSerializer(serializers.Serializer):
 
 class BenefitSerializer(serializers.Serializer):
     goal = serializers.CharField()
+    finding = serializers.CharField(help_text="The finding's slug, as in /api/v1/therapies/.")
     statement = serializers.CharField(help_text="In plain words, with the numbers and their range.")
     certainty = serializers.ChoiceField(choices=Certainty.choices)
     certainty_words = serializers.SerializerMethodField()
+    certainty_rated_by = serializers.ChoiceField(
+        choices=Finding.RatedBy.choices,
+        source="rated_by",
+        help_text="team: rated by our team, not the source; see clinician_checked.",
+    )
+    clinician_checked = serializers.BooleanField(
+        help_text="For a rating by our team: whether a clinician has checked it."
+    )
     direction = serializers.CharField()
     sources = SourceRefSerializer(many=True)
 
     def get_certainty_words(self, benefit: Benefit) -> str:
         return certainty_words(benefit.certainty)
+
+
+class HarmRefSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    category = serializers.ChoiceField(choices=Harm.Category.choices)
+    statement = serializers.CharField(help_text="In plain words, with how many people it affected.")
+    certainty = serializers.CharField(help_text="GRADE certainty, or empty when not rated.")
+    source = SourceRefSerializer(allow_null=True)
 
 
 class WarningSerializer(serializers.Serializer):
@@ -230,7 +249,16 @@ class RecommendationSerializer(serializers.Serializer):
     matched_goals = serializers.ListField(child=serializers.CharField())
     benefits = BenefitSerializer(many=True)
     warnings = WarningSerializer(many=True, help_text="Clearance first, then caution.")
+    gate = serializers.ChoiceField(
+        choices=["clearance", "caution", ""],
+        help_text="The strictest advice that applies, where two rules meet; empty for none.",
+    )
     suits = ReasonSerializer(many=True, help_text="Conditions this therapy is designed for.")
+    harms = HarmRefSerializer(
+        many=True,
+        help_text="Side effects, serious risks, the time it asks and what it costs: its own, "
+        "its techniques' and its kind's.",
+    )
     supporting_findings = serializers.IntegerField()
 
 
@@ -250,7 +278,17 @@ class SetAsideSerializer(serializers.Serializer):
 
 class GoalGapSerializer(serializers.Serializer):
     goal = serializers.CharField()
+    status = serializers.ChoiceField(
+        choices=list(GAP_WORDS),
+        help_text="ruled-out: evidence exists, but not for a therapy suitable for you; harm; "
+        "no-benefit: shown not to help; unclear: studied, unclear results; none: not yet in "
+        "our catalogue.",
+    )
+    message = serializers.SerializerMethodField()
     notes = BenefitSerializer(many=True, help_text="What weak or mixed evidence there is.")
+
+    def get_message(self, gap: GoalGap) -> str:
+        return GAP_WORDS[gap.status]
 
 
 class CrisisContactRefSerializer(serializers.Serializer):
@@ -293,8 +331,14 @@ class ResultSerializer(serializers.Serializer):
     goal_gaps = GoalGapSerializer(
         many=True, help_text="Goals no recommended therapy has good evidence for."
     )
-    other_paths = serializers.SerializerMethodField()
+    other_paths = serializers.SerializerMethodField(
+        help_text="Other paths besides a therapy, chosen for these answers."
+    )
 
     @extend_schema_field(OtherPathSerializer(many=True))
     def get_other_paths(self, result: Result) -> list[dict[str, Any]]:
-        return [{"key": key, **OTHER_PATHS[key]} for key in result.other_paths]
+        return [_other_path(step) for step in result.other_paths]
+
+
+def _other_path(step: NextStepFacts) -> dict[str, Any]:
+    return {"key": step.slug, "title": step.title, "text": step.text}

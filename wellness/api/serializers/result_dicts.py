@@ -10,10 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from evidence.statements import certainty_words
-from wellness.content import OTHER_PATHS, PREFERENCE_REASONS
+from wellness.content import GAP_WORDS, PREFERENCE_REASONS
 from wellness.recommender import (
     Benefit,
     Crisis,
+    HarmFacts,
+    NextStepFacts,
     Reason,
     Recommendation,
     Result,
@@ -35,12 +37,30 @@ def _therapy(therapy: TherapyRef) -> dict[str, str]:
 def _benefit(benefit: Benefit) -> dict[str, Any]:
     return {
         "goal": benefit.goal,
+        "finding": benefit.finding,
         "statement": benefit.statement,
         "certainty": benefit.certainty,
         "certainty_words": certainty_words(benefit.certainty),
+        "certainty_rated_by": benefit.rated_by,
+        "clinician_checked": benefit.clinician_checked,
         "direction": benefit.direction,
         "sources": [_source(source) for source in benefit.sources],
     }
+
+
+def harm_dict(harm: HarmFacts) -> dict[str, Any]:
+    """Return a harm or burden as the API gives it, on result cards and therapies alike."""
+    return {
+        "slug": harm.slug,
+        "category": harm.category,
+        "statement": harm.statement,
+        "certainty": harm.certainty,
+        "source": _source(harm.source),
+    }
+
+
+def _other_path(step: NextStepFacts) -> dict[str, Any]:
+    return {"key": step.slug, "title": step.title, "text": step.text}
 
 
 def _reason(reason: Reason) -> dict[str, Any]:
@@ -66,7 +86,9 @@ def _recommendation(card: Recommendation) -> dict[str, Any]:
             }
             for warning in card.warnings
         ],
+        "gate": card.gate,
         "suits": [_reason(reason) for reason in card.suits],
+        "harms": [harm_dict(harm) for harm in card.harms],
         "supporting_findings": card.supporting_findings,
     }
 
@@ -107,8 +129,13 @@ def result_dict(result: Result) -> dict[str, Any]:
             for s in result.set_aside
         ],
         "goal_gaps": [
-            {"goal": gap.goal, "notes": [_benefit(note) for note in gap.notes]}
+            {
+                "goal": gap.goal,
+                "status": gap.status,
+                "message": GAP_WORDS[gap.status],
+                "notes": [_benefit(note) for note in gap.notes],
+            }
             for gap in result.goal_gaps
         ],
-        "other_paths": [{"key": key, **OTHER_PATHS[key]} for key in result.other_paths],
+        "other_paths": [_other_path(step) for step in result.other_paths],
     }

@@ -8,13 +8,15 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 
-from therapies.models import Condition, CrisisContact, Goal, Therapy
+from therapies.models import Condition, CrisisContact, Goal, NextStep, Technique, Therapy
 from wellness.api import selectors
 from wellness.api.serializers.base import AllowedChoiceField, SlugRefField
 from wellness.api.serializers.catalogue import (
     ConditionSerializer,
     CrisisContactSerializer,
     GoalSerializer,
+    NextStepSerializer,
+    TechniqueSerializer,
     TherapySerializer,
     TherapyWriteSerializer,
 )
@@ -82,3 +84,19 @@ class CrisisContactViewSet(CatalogueViewSet):
     lookup_field = "pk"
     lookup_url_kwarg = "id"
     lookup_value_regex = "[0-9]+"
+
+
+class TechniqueViewSet(CatalogueViewSet):
+    """Techniques a finding or a harm can be limited to, such as tummy massage."""
+
+    model = Technique
+    selector = staticmethod(selectors.techniques_for_api)
+    read_serializer_class = write_serializer_class = TechniqueSerializer
+
+
+class NextStepViewSet(CatalogueViewSet):
+    """Other paths besides a therapy, and the answers each is shown for."""
+
+    model = NextStep
+    selector = staticmethod(selectors.next_steps_for_api)
+    read_serializer_class = write_serializer_class = NextStepSerializer

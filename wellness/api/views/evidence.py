@@ -10,13 +10,15 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from evidence import services
-from evidence.models import Finding, SafetyRule, Source
+from evidence.models import Finding, Harm, SafetyRule, Source
 from wellness.api import selectors
 from wellness.api.permissions import SourceReviewPermission
 from wellness.api.problems import ProblemSerializer
 from wellness.api.serializers.evidence import (
     FindingSerializer,
     FindingWriteSerializer,
+    HarmSerializer,
+    HarmWriteSerializer,
     SafetyRuleSerializer,
     SafetyRuleWriteSerializer,
     SourceSerializer,
@@ -147,3 +149,13 @@ class SafetyRuleViewSet(CatalogueViewSet):
     lookup_field = "pk"
     lookup_url_kwarg = "id"
     lookup_value_regex = "[0-9]+"
+
+
+@extend_schema_view(**write_schemas(HarmSerializer, HarmWriteSerializer))
+class HarmViewSet(CatalogueViewSet):
+    """The harms and burdens of each option: side effects, serious risks, time and cost."""
+
+    model = Harm
+    selector = staticmethod(selectors.harms_for_api)
+    read_serializer_class = HarmSerializer
+    write_serializer_class = HarmWriteSerializer
