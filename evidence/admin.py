@@ -14,7 +14,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from evidence import dashboard, jobs, services
-from evidence.models import Finding, JobRequest, LinkCheck, SafetyRule, Source
+from evidence.models import Finding, Harm, JobRequest, LinkCheck, SafetyRule, Source
 from therapies.admin import HistoryAdmin
 
 
@@ -42,18 +42,37 @@ class SourceRowInline(admin.options.InlineModelAdmin):
         return super().has_delete_permission(request, obj) and self._source_editable(request, obj)
 
 
+FINDING_FIELDS = [
+    "slug",
+    ("therapy", "therapy_kind", "technique"),
+    "goal",
+    ("outcome", "better_when"),
+    ("population", "comparator"),
+    "direction",
+    ("effect_measure", "effect_unit", "effect_value", "ci_low", "ci_high"),
+    ("studies_count", "participants_count"),
+    ("certainty", "certainty_rated_by", "clinician_checked"),
+    "certainty_reason",
+    "context",
+]
+
+
 class FindingInline(SourceRowInline, admin.StackedInline):
     model = Finding
-    autocomplete_fields = ["therapy", "goal"]
+    autocomplete_fields = ["therapy", "technique", "goal"]
+    fields = FINDING_FIELDS
+
+
+class HarmInline(SourceRowInline, admin.StackedInline):
+    model = Harm
+    autocomplete_fields = ["therapy", "technique"]
     fields = [
         "slug",
-        ("therapy", "therapy_kind"),
-        "goal",
-        "outcome",
-        ("population", "comparator"),
-        "direction",
-        ("effect_measure", "effect_value", "ci_low", "ci_high"),
-        ("studies_count", "participants_count"),
+        ("therapy", "therapy_kind", "technique"),
+        ("category", "position"),
+        "description",
+        "population",
+        ("affected_percent", "affected_count", "people_count"),
         "certainty",
         "context",
     ]
@@ -116,7 +135,7 @@ class SourceAdmin(HistoryAdmin):
         ),
         ("Record", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
-    inlines = [FindingInline, SafetyRuleInline]
+    inlines = [FindingInline, HarmInline, SafetyRuleInline]
     actions = [
         "submit_for_review",
         "publish",
@@ -249,26 +268,60 @@ def curator_dashboard(model_admin: SourceAdmin, request: HttpRequest) -> HttpRes
 
 @admin.register(Finding)
 class FindingAdmin(HistoryAdmin):
-    list_display = ["__str__", "goal", "direction", "certainty", "source"]
+    list_display = ["__str__", "goal", "direction", "certainty", "clinical_review", "source"]
     list_filter = [
+        dashboard.ClinicalReviewFilter,
         "certainty",
         "direction",
         dashboard.SourceLinkFilter,
         "goal",
         "therapy_kind",
+        "technique",
         "therapy",
         "source__status",
     ]
-    list_select_related = ["therapy", "goal", "source"]
+    list_select_related = ["therapy", "technique", "goal", "source"]
     search_fields = [
         "slug",
         "outcome",
         "population",
         "therapy__name",
+        "technique__name",
         "goal__label",
         "source__title",
     ]
-    autocomplete_fields = ["source", "therapy", "goal"]
+    autocomplete_fields = ["source", "therapy", "technique", "goal"]
+    readonly_fields = ["created_at", "updated_at"]
+    fields = ["source", *FINDING_FIELDS, "created_at", "updated_at"]
+    actions = ["mark_clinician_checked"]
+
+    @admin.display(description="Clinical review", ordering="clinician_checked")
+    def clinical_review(self, obj: Finding) -> str:
+        if obj.certainty_rated_by == Finding.RatedBy.SOURCE:
+            return "Rated by the source"
+        return "Checked" if obj.clinician_checked else "Waiting for a clinician"
+
+    @admin.action(description="Mark the rating as checked by a clinician", permissions=["change"])
+    def mark_clinician_checked(self, request: HttpRequest, queryset: QuerySet) -> None:
+        checked = 0
+        for finding in queryset.filter(
+            certainty_rated_by=Finding.RatedBy.TEAM, clinician_checked=False
+        ):
+            finding.clinician_checked = True
+            finding._change_reason = "A clinician checked the certainty rating"
+            finding.save(update_fields=["clinician_checked", "updated_at"])
+            checked += 1
+        noun = "finding" if checked == 1 else "findings"
+        self.message_user(request, f"Marked {checked} {noun} as checked by a clinician.")
+
+
+@admin.register(Harm)
+class HarmAdmin(HistoryAdmin):
+    list_display = ["__str__", "category", "certainty", "source"]
+    list_filter = ["category", "therapy_kind", "technique", "therapy", "certainty"]
+    list_select_related = ["therapy", "technique", "source"]
+    search_fields = ["slug", "description", "therapy__name", "technique__name", "source__title"]
+    autocomplete_fields = ["source", "therapy", "technique"]
     readonly_fields = ["created_at", "updated_at"]
 
 

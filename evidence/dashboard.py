@@ -32,6 +32,33 @@ def sources_due_for_review() -> QuerySet[Source]:
     )
 
 
+def findings_awaiting_clinical_review() -> QuerySet[Finding]:
+    """Findings whose certainty our team rated and no clinician has checked yet."""
+    return Finding.objects.filter(certainty_rated_by=Finding.RatedBy.TEAM, clinician_checked=False)
+
+
+class ClinicalReviewFilter(admin.SimpleListFilter):
+    title = "clinical review"
+    parameter_name = "clinical_review"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("waiting", "Rated by our team, waiting for a clinician"),
+            ("checked", "Rated by our team, checked by a clinician"),
+            ("source", "Rated by the source"),
+        ]
+
+    def queryset(self, request, queryset):
+        team = Finding.RatedBy.TEAM
+        if self.value() == "waiting":
+            return queryset.filter(certainty_rated_by=team, clinician_checked=False)
+        if self.value() == "checked":
+            return queryset.filter(certainty_rated_by=team, clinician_checked=True)
+        if self.value() == "source":
+            return queryset.filter(certainty_rated_by=Finding.RatedBy.SOURCE)
+        return queryset
+
+
 def findings_without_source_link() -> QuerySet[Finding]:
     """Findings whose source gives no DOI, URL or PMID, so no reader can follow it up."""
     return Finding.objects.filter(source__doi="", source__url="", source__pmid="")
@@ -73,7 +100,7 @@ class Panel:
 
 
 def dashboard_panels() -> list[Panel]:
-    """Return the dashboard's lists with their counts and filtered admin links (five queries)."""
+    """Return the dashboard's lists with their counts and filtered admin links (six queries)."""
     sources = reverse("admin:evidence_source_changelist")
     findings = reverse("admin:evidence_finding_changelist")
     jobs = reverse("admin:evidence_jobrequest_changelist")
@@ -99,6 +126,15 @@ def dashboard_panels() -> list[Panel]:
             Source.objects.filter(status=Source.Status.IN_REVIEW).count(),
             f"{sources}?status__exact=in-review",
             "Choose “Publish” or “Return to draft”.",
+        ),
+        Panel(
+            "Certainty ratings for a clinician",
+            "Findings whose certainty our team rated, not the source; a clinician has not "
+            "checked them yet.",
+            findings_awaiting_clinical_review().count(),
+            f"{findings}?clinical_review=waiting",
+            "Ask a clinician to check each rating and its reason, then choose “Mark the rating "
+            "as checked by a clinician”.",
         ),
         Panel(
             "Findings without a source link",

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
-from therapies.models import Condition, CrisisContact, Goal, Therapy
+from therapies.models import Condition, CrisisContact, Goal, NextStep, Technique, Therapy
 from therapies.readability import MAX_GRADE, too_hard
 
 
@@ -67,13 +67,15 @@ def counted(number: int, singular: str, plural: str) -> str:
 @admin.register(Therapy)
 class TherapyAdmin(HistoryAdmin):
     list_display = ["name", "kind", "pressure", "published", "reviewed_on", "next_review_on"]
-    list_filter = ["kind", "pressure", "published", "goals"]
+    list_filter = ["kind", "pressure", "published", "goals", "only_for_condition"]
     search_fields = ["name", "slug", "summary"]
     prepopulated_fields = {"slug": ["name"]}
-    filter_horizontal = ["goals"]
+    filter_horizontal = ["goals", "techniques"]
+    list_select_related = ["only_for_condition"]
     readonly_fields = ["evidence_links", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "kind", "summary", "what_to_expect", "goals"]}),
+        ("Who it is for", {"fields": ["only_for_condition", "techniques"]}),
         (
             "Sessions",
             {
@@ -104,6 +106,10 @@ class TherapyAdmin(HistoryAdmin):
                 reverse("admin:evidence_finding_changelist") + query,
                 counted(obj.findings.count(), "finding", "findings"),
             ),
+            (
+                reverse("admin:evidence_harm_changelist") + query,
+                counted(obj.harms.count(), "harm or burden", "harms and burdens"),
+            ),
         ]
         listed = format_html_join("", '<li><a href="{}">{}</a></li>', links)
         add_rule = reverse("admin:evidence_safetyrule_add") + f"?therapy={obj.pk}"
@@ -131,3 +137,19 @@ class CrisisContactAdmin(HistoryAdmin):
     list_display = ["name", "region", "phone", "text", "url", "position"]
     list_filter = ["region"]
     search_fields = ["name", "phone", "text", "url", "when_to_use"]
+
+
+@admin.register(Technique)
+class TechniqueAdmin(HistoryAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name", "slug", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(NextStep)
+class NextStepAdmin(HistoryAdmin):
+    list_display = ["title", "position", "needs_clinician", "is_waiting"]
+    list_filter = ["needs_clinician", "is_waiting", "conditions", "goals"]
+    search_fields = ["title", "text", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+    filter_horizontal = ["conditions", "goals"]
