@@ -155,6 +155,13 @@ CRISIS_REGION = env.str("CRISIS_REGION", default="GB")
 # How long a result saved on request is kept before it is deleted.
 SAVED_RESULT_DAYS = env.int("SAVED_RESULT_DAYS", default=30)
 
+# "About this information" (IPDAS certification criteria): who writes the information, who
+# pays for the service, and where to report a mistake. `check --deploy` warns when the last two
+# are missing, so a public deployment states them.
+PUBLISHER_NAME = env.str("PUBLISHER_NAME", default="the clinic's catalogue and evidence team")
+PUBLISHER_FUNDING = env.str("PUBLISHER_FUNDING", default="")
+CONTENT_CONTACT_EMAIL = env.str("CONTENT_CONTACT_EMAIL", default="")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -214,6 +221,8 @@ SPECTACULAR_SETTINGS: dict = {
         "RegionEnum": "therapies.models.CrisisContact.Region",
         "TherapyPressureEnum": "therapies.models.Therapy.Pressure",
         "PreferredPressureEnum": ["any", "gentle", "firm"],
+        # A card's warnings and its strictest advice ("gate") share one set: ask first, take care.
+        "CardAdviceEnum": ["clearance", "caution"],
     },
     # The docs page loads Swagger UI from our own static files, never from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -438,9 +447,10 @@ PUBLIC_FORM_RATES = {
     "save": env.str("RATE_SAVE", default="20/hour"),
 }
 # Request bodies Django parses (forms; the API has API_MAX_BODY_BYTES). The largest admin form
-# is far below both; a larger body is answered with templates/413.html.
+# (a source's page, which edits its findings, harms and rules at once: about 20 fields a
+# finding) is far below both; a larger body is answered with templates/413.html.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=512 * 1024)
-DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DATA_UPLOAD_MAX_NUMBER_FIELDS", default=1000)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DATA_UPLOAD_MAX_NUMBER_FIELDS", default=2000)
 
 # Logs: one JSON object a line (LOG_FORMAT=plain for reading locally), with saved-result links,
 # e-mail addresses and credentials blanked out; SQL (whose parameters can be answers) is never
