@@ -145,6 +145,23 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(scope="module")
+def seeded_module(django_db_setup, django_db_blocker):
+    """Load the real seed catalogue once for a module, in a transaction undone at its end.
+
+    Each test then runs in a savepoint inside it (as Django's TestCase.setUpTestData does), so a
+    test may change the catalogue without the next one seeing it.
+    """
+    from django.db import transaction
+
+    from evidence.catalogue import catalogue_load
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        catalogue_load()
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture(autouse=True)
 def _fresh_catalogue_snapshot():
     """Forget built snapshots and the last change marker read: a rolled-back or flushed test

@@ -7,8 +7,8 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from evidence.models import Certainty, Finding, JobRequest, LinkCheck, SafetyRule, Source
-from therapies.models import Condition, CrisisContact, Goal, Therapy
+from evidence.models import Certainty, Finding, Harm, JobRequest, LinkCheck, SafetyRule, Source
+from therapies.models import Condition, CrisisContact, Goal, NextStep, Technique, Therapy
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -50,6 +50,16 @@ class ConditionFactory(factory.django.DjangoModelFactory):
     question = factory.Sequence(lambda n: f"Do you have condition {n}?")
     help_text = "Answer yes if you are not sure."
     position = factory.Sequence(int)
+
+
+class TechniqueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Technique
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"technique-{n}")
+    name = factory.Sequence(lambda n: f"Technique {n}")
+    description = "A gentle way of working."
 
 
 class TherapyFactory(factory.django.DjangoModelFactory):
@@ -117,6 +127,30 @@ class FindingFactory(factory.django.DjangoModelFactory):
     ci_low = Decimal("2.0")
     ci_high = Decimal("18.0")
     certainty = Certainty.MODERATE
+
+
+class HarmFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Harm
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"harm-{n}")
+    therapy = factory.SubFactory(TherapyFactory)
+    therapy_kind = ""
+    category = Harm.Category.SIDE_EFFECT
+    description = "Some soreness after a session."
+    source = factory.SubFactory(SourceFactory)
+
+
+class NextStepFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = NextStep
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"next-step-{n}")
+    title = factory.Sequence(lambda n: f"Try step {n}")
+    text = "Ask someone who knows about this."
+    position = factory.Sequence(int)
 
 
 class SafetyRuleFactory(factory.django.DjangoModelFactory):

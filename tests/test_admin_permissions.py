@@ -9,21 +9,24 @@ from django.db import models
 from django.test import Client
 from django.urls import reverse
 
-from evidence.models import Finding, JobRequest, LinkCheck, SafetyRule, Source
+from evidence.models import Finding, Harm, JobRequest, LinkCheck, SafetyRule, Source
 from tests.conftest import verified_login
 from tests.factories import (
     ConditionFactory,
     CrisisContactFactory,
     FindingFactory,
     GoalFactory,
+    HarmFactory,
     JobRequestFactory,
     LinkCheckFactory,
+    NextStepFactory,
     SafetyRuleFactory,
     SourceFactory,
+    TechniqueFactory,
     TherapyFactory,
     UserFactory,
 )
-from therapies.models import Condition, CrisisContact, Goal, Therapy
+from therapies.models import Condition, CrisisContact, Goal, NextStep, Technique, Therapy
 
 pytestmark = pytest.mark.usefixtures("fast_password_hashing")
 
@@ -37,7 +40,10 @@ MATRIX = {
     "goal":          ("",        "vacd",  "v",      "vacd"),
     "condition":     ("",        "vacd",  "v",      "vacd"),
     "crisiscontact": ("",        "vacd",  "v",      "vacd"),
+    "technique":     ("",        "vacd",  "v",      "vacd"),
+    "nextstep":      ("",        "vacd",  "v",      "vacd"),
     "safetyrule":    ("",        "vacd",  "v",      "vacd"),
+    "harm":          ("",        "vacd",  "vacd",   "vacd"),
     "source":        ("",        "v",     "vacdpr", "vacdpr"),
     "finding":       ("",        "v",     "vacd",   "vacd"),
     "linkcheck":     ("",        "v",     "v",      "vd"),
@@ -93,8 +99,26 @@ def safety_rule_data() -> dict:
     }
 
 
+def harm_data() -> dict:
+    return {
+        "slug": "added",
+        "therapy": TherapyFactory().pk,
+        "category": Harm.Category.SIDE_EFFECT,
+        "source": SourceFactory().pk,
+        "position": "0",
+    }
+
+
 MODELS = {
     "therapy": Model(Therapy, TherapyFactory, "name", therapy_data),
+    "technique": Model(Technique, TechniqueFactory, "name", lambda: {"slug": "added"}),
+    "nextstep": Model(
+        NextStep,
+        NextStepFactory,
+        "title",
+        lambda: {"slug": "added", "text": "Rest a while.", "position": "0"},
+    ),
+    "harm": Model(Harm, HarmFactory, "description", harm_data),
     "goal": Model(Goal, GoalFactory, "label", lambda: {"slug": "added", "position": "0"}),
     "condition": Model(
         Condition, ConditionFactory, "question", lambda: {"slug": "added", "position": "0"}
@@ -344,10 +368,10 @@ def inline_permissions(response) -> dict[str, tuple[bool, bool, bool]]:
 @pytest.mark.parametrize(
     ("role", "expected"),
     [
-        # Editors may change rules, but not on a source page they cannot save.
-        ("editor", {"finding": (False,) * 3, "safetyrule": (False,) * 3}),
-        ("curator", {"finding": (True,) * 3, "safetyrule": (False,) * 3}),
-        ("superuser", {"finding": (True,) * 3, "safetyrule": (True,) * 3}),
+        # Editors may change rules and harms, but not on a source page they cannot save.
+        ("editor", {"finding": (False,) * 3, "harm": (False,) * 3, "safetyrule": (False,) * 3}),
+        ("curator", {"finding": (True,) * 3, "harm": (True,) * 3, "safetyrule": (False,) * 3}),
+        ("superuser", {"finding": (True,) * 3, "harm": (True,) * 3, "safetyrule": (True,) * 3}),
     ],
 )
 def test_rows_under_a_source_are_editable_only_with_both_permissions(db, login, role, expected):

@@ -12,7 +12,13 @@ from evidence.catalogue import catalogue_load
 from evidence.models import Finding
 from evidence.statements import statement_for
 from tests.factories import TherapyFactory
-from therapies.readability import MAX_GRADE, reading_grade, too_hard
+from therapies.readability import (
+    LONGEST_WORD_SYLLABLES,
+    MAX_GRADE,
+    MIN_WORDS,
+    reading_grade,
+    too_hard,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 PUBLIC_TEMPLATES = [
@@ -21,10 +27,6 @@ PUBLIC_TEMPLATES = [
     ROOT / "templates" / "500.html",
     ROOT / "templates" / "base.html",
 ]
-# Below this many words a reading grade is noise ("Error:" scores 8.4); such snippets are
-# checked word by word instead.
-MIN_WORDS = 10
-LONGEST_WORD_SYLLABLES = 4
 
 
 class _Text(HTMLParser):

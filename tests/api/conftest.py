@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.db import transaction
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -35,21 +34,6 @@ def fresh_snapshot():
 @pytest.fixture
 def api() -> APIClient:
     return APIClient()
-
-
-@pytest.fixture(scope="module")
-def seeded_module(django_db_setup, django_db_blocker):
-    """Load the real seed catalogue once for a module, in a transaction undone at its end.
-
-    Each test then runs in a savepoint inside it (as Django's TestCase.setUpTestData does), so a
-    test may change the catalogue without the next one seeing it.
-    """
-    from evidence.catalogue import catalogue_load
-
-    with django_db_blocker.unblock(), transaction.atomic():
-        catalogue_load()
-        yield
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -23,8 +23,11 @@ from tests.factories import (
     CrisisContactFactory,
     FindingFactory,
     GoalFactory,
+    HarmFactory,
+    NextStepFactory,
     SafetyRuleFactory,
     SourceFactory,
+    TechniqueFactory,
     TherapyFactory,
     UserFactory,
 )
@@ -43,6 +46,10 @@ CATALOGUE_DELETE = (401, 204, 403, 204)
 EVIDENCE_ADD = (401, 403, 201, 201)
 EVIDENCE_CHANGE = (401, 403, 200, 200)
 EVIDENCE_DELETE = (401, 403, 204, 204)
+# Harms and burdens are kept by both: editors for the catalogue, curators from the studies.
+BOTH_ADD = (401, 201, 201, 201)
+BOTH_CHANGE = (401, 200, 200, 200)
+BOTH_DELETE = (401, 204, 204, 204)
 REVIEW = (401, 403, 200, 200)
 JOB = (401, 403, 202, 202)
 
@@ -69,8 +76,22 @@ def _evidence(name: str) -> dict[tuple[str, str], tuple[int, ...]]:
     }
 
 
+def _both(name: str) -> dict[tuple[str, str], tuple[int, ...]]:
+    return {
+        (f"api:{name}-list", "get"): PUBLIC,
+        (f"api:{name}-list", "post"): BOTH_ADD,
+        (f"api:{name}-detail", "get"): PUBLIC,
+        (f"api:{name}-detail", "put"): BOTH_CHANGE,
+        (f"api:{name}-detail", "patch"): BOTH_CHANGE,
+        (f"api:{name}-detail", "delete"): BOTH_DELETE,
+    }
+
+
 MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     **_catalogue("therapy"),
+    **_catalogue("technique"),
+    **_catalogue("other-path"),
+    **_both("harm"),
     **_catalogue("goal"),
     **_catalogue("condition"),
     **_catalogue("crisis-contact"),
@@ -216,6 +237,27 @@ MODELS: dict[str, tuple[Callable[[], dict], Callable[[], dict], Callable]] = {
         lambda: {"slug": FindingFactory().slug},
         _finding_data,
         lambda: {"outcome": "mood"},
+    ),
+    "technique": (
+        lambda: {"slug": TechniqueFactory().slug},
+        lambda: {"slug": "added-technique", "name": "Foot massage", "description": ""},
+        lambda: {"name": "Renamed"},
+    ),
+    "other-path": (
+        lambda: {"slug": NextStepFactory().slug},
+        lambda: {"slug": "added-step", "title": "Rest", "text": "Rest a while.", "position": 1},
+        lambda: {"title": "Rest more"},
+    ),
+    "harm": (
+        lambda: {"slug": HarmFactory().slug},
+        lambda: {
+            "slug": "added-harm",
+            "therapy": None,
+            "therapy_kind": "massage",
+            "category": "cost",
+            "description": "You pay for it yourself.",
+        },
+        lambda: {"description": "It costs money."},
     ),
 }
 

@@ -7,24 +7,32 @@ import pytest
 from tests.factories import (
     CrisisContactFactory,
     FindingFactory,
+    HarmFactory,
+    NextStepFactory,
     SafetyRuleFactory,
     SourceFactory,
+    TechniqueFactory,
     TherapyFactory,
 )
 from therapies.models import Condition, Goal
+from wellness.selectors import catalogue_snapshot
 
 pytestmark = pytest.mark.django_db
 
 # The change marker (for the ETag), the count, the page, then one per prefetched collection.
+# Therapies also read the (warm) snapshot for their harms: the marker again, in a transaction.
 QUERIES = {
-    "/api/v1/therapies/": 6,  # + goals, safety rules, findings
-    "/api/v1/therapies/?kind=massage&goal=sleep": 7,  # + the goal the filter names
+    "/api/v1/therapies/": 8,  # + goals, techniques, safety rules, findings; the marker
+    "/api/v1/therapies/?kind=massage&goal=sleep": 9,  # + the goal the filter names
     "/api/v1/goals/": 3,
     "/api/v1/conditions/": 3,
     "/api/v1/crisis-contacts/?region=GB": 3,
-    "/api/v1/sources/": 4,  # + findings
+    "/api/v1/sources/": 5,  # + findings, harms
     "/api/v1/findings/": 3,
     "/api/v1/safety-rules/": 3,
+    "/api/v1/harms/": 3,
+    "/api/v1/techniques/": 3,
+    "/api/v1/other-paths/": 5,  # + the questions and the goals each is for
 }
 PAGE_SIZES = (5, 100)
 
@@ -40,7 +48,11 @@ def grow(extra: int) -> None:
         FindingFactory(therapy=therapy, goal=sleep, source=source)
         FindingFactory(therapy=None, therapy_kind="massage", goal=sleep, source=source)
         SafetyRuleFactory(therapy=therapy, condition=pregnancy, source=source)
+        HarmFactory(therapy=therapy, source=source)
+        TechniqueFactory()
+        NextStepFactory().conditions.add(pregnancy)
         CrisisContactFactory(name=f"Line {n}")
+    catalogue_snapshot()  # warm again, as the first request after a change leaves it
 
 
 def count_queries(client, url: str, django_assert_num_queries, expected: int) -> None:
@@ -54,6 +66,7 @@ def count_queries(client, url: str, django_assert_num_queries, expected: int) ->
 
 @pytest.mark.parametrize("url", list(QUERIES))
 def test_list_queries_are_fixed_at_any_size(api, seeded, django_assert_num_queries, url):
+    catalogue_snapshot()
     count_queries(api, url, django_assert_num_queries, QUERIES[url])
     grow(30)
     count_queries(api, url, django_assert_num_queries, QUERIES[url])
@@ -64,6 +77,7 @@ def test_a_staff_list_adds_only_the_token_and_permission_lookups(
 ):
     # The token with its user, then the user's and their groups' permissions (once a request).
     expected = QUERIES["/api/v1/sources/"] + 3
+    catalogue_snapshot()
     count_queries(as_curator, "/api/v1/sources/", django_assert_num_queries, expected)
     grow(30)
     count_queries(as_curator, "/api/v1/sources/", django_assert_num_queries, expected)

@@ -7,10 +7,8 @@ import logging
 
 import pytest
 
-from therapies.models import CrisisContact, Therapy
+from therapies.models import CrisisContact, NextStep, Therapy
 from wellness import services
-from wellness.content import OTHER_PATHS
-from wellness.recommender import OTHER_PATHS as OTHER_PATH_KEYS
 from wellness.recommender import SHORTLIST_SIZE, Answers
 from wellness.selectors import catalogue_snapshot
 
@@ -80,9 +78,13 @@ def assert_section_7_shape(result: dict) -> None:
         assert excluded["reasons"]
         for reason in excluded["reasons"]:
             assert {"condition", "message"} <= set(reason)
-    assert [p["key"] for p in result["other_paths"]] == list(OTHER_PATH_KEYS)
     for path in result["other_paths"]:
-        assert path == {"key": path["key"], **OTHER_PATHS[path["key"]]}
+        assert set(path) == {"key", "title", "text"}
+        assert all(isinstance(value, str) and value for value in path.values())
+    if result["crisis"] is None:
+        assert "talk-to-gp" in [p["key"] for p in result["other_paths"]]
+    else:
+        assert result["other_paths"] == []
 
 
 def by_slug(cards: list[dict]) -> dict[str, dict]:
@@ -354,3 +356,15 @@ def test_nothing_about_the_answers_is_logged(api, seeded, caplog):
 
     logged = caplog.text + " ".join(str(r.args) + str(r.__dict__) for r in caplog.records)
     assert secret not in logged
+
+
+def test_other_paths_are_the_catalogues_steps_for_these_answers(api, seeded):
+    result = recommend(api, goals=["swelling"], conditions=["cancer-treatment"])
+
+    steps = {s.slug: s for s in NextStep.objects.all()}
+    keys = [path["key"] for path in result["other_paths"]]
+    assert keys[:2] == ["talk-to-your-cancer-team", "ask-about-a-lymphoedema-service"]
+    assert "wait-and-see" not in keys
+    for path in result["other_paths"]:
+        step = steps[path["key"]]
+        assert path == {"key": step.slug, "title": step.title, "text": step.text}

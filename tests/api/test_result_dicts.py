@@ -9,7 +9,7 @@ from rest_framework.renderers import JSONRenderer
 
 from wellness.api.serializers.recommendations import ResultSerializer
 from wellness.api.serializers.result_dicts import result_dict
-from wellness.content import OTHER_PATHS, PREFERENCE_REASONS
+from wellness.content import GAP_WORDS, PREFERENCE_REASONS
 from wellness.recommender import (
     CERTAINTY_WEIGHT,
     Answers,
@@ -18,6 +18,8 @@ from wellness.recommender import (
     CrisisContactFacts,
     Excluded,
     GoalGap,
+    HarmFacts,
+    NextStepFacts,
     Reason,
     Recommendation,
     Result,
@@ -52,6 +54,13 @@ SEED_ANSWERS = [
     Answers(goals=frozenset({"stress-anxiety", "sleep"}), format="online"),
     Answers(goals=frozenset({"pain-tension", "grief"}), pressure="firm"),
     Answers(goals=frozenset({"low-mood"}), conditions=frozenset({"crisis", "pregnancy"})),
+    # The strictest advice where two rules meet, and other paths chosen for the answers.
+    Answers(
+        goals=frozenset({"swelling"}),
+        conditions=frozenset({"cancer-treatment", "unexplained-swelling"}),
+    ),
+    # A goal with unclear evidence only.
+    Answers(goals=frozenset({"cancer-pain"})),
 ]
 
 
@@ -78,6 +87,9 @@ def test_the_seed_answers_cover_every_part_of_a_result(seeded):
     assert any(len(card.matched_goals) > 1 for card in cards)
     assert any(card.warnings for card in cards)
     assert any(card.suits for card in cards)
+    assert any(card.harms for card in cards)
+    assert any(card.gate for card in cards)
+    assert any(result.other_paths for result in results)
 
 
 # --- Any result the dataclasses can hold -----------------------------------------------------
@@ -98,8 +110,22 @@ benefits = st.builds(
     goal=texts,
     statement=texts,
     certainty=st.sampled_from(sorted(CERTAINTY_WEIGHT)),
-    direction=st.sampled_from(["benefit", "no-clear-effect", "harm"]),
+    direction=st.sampled_from(["benefit", "no-clear-effect", "no-effect", "harm"]),
     sources=tuples(sources),
+    finding=texts,
+    rated_by=st.sampled_from(["source", "team"]),
+    clinician_checked=st.booleans(),
+)
+harms = st.builds(
+    HarmFacts,
+    slug=texts,
+    therapy=st.none() | texts,
+    kind=st.none() | st.sampled_from(["talking", "massage"]),
+    technique=st.none() | texts,
+    category=st.sampled_from(["side-effect", "serious-risk", "time", "cost"]),
+    statement=texts,
+    certainty=st.sampled_from(["", *sorted(CERTAINTY_WEIGHT)]),
+    source=st.none() | sources,
 )
 reasons = st.builds(Reason, condition=texts, message=texts, source=st.none() | sources)
 warnings = st.builds(
@@ -118,6 +144,8 @@ recommendations = st.builds(
     warnings=tuples(warnings),
     suits=tuples(reasons),
     supporting_findings=st.integers(0, 100),
+    harms=tuples(harms),
+    gate=st.sampled_from(["", "clearance", "caution"]),
 )
 contacts = st.builds(
     CrisisContactFacts, name=texts, phone=texts, text=texts, url=texts, when_to_use=texts
@@ -131,8 +159,12 @@ results = st.builds(
     set_aside=tuples(
         st.builds(SetAside, therapy=therapies, reason=st.sampled_from(sorted(PREFERENCE_REASONS)))
     ),
-    goal_gaps=tuples(st.builds(GoalGap, goal=texts, notes=tuples(benefits))),
-    other_paths=st.lists(st.sampled_from(list(OTHER_PATHS)), unique=True).map(tuple),
+    goal_gaps=tuples(
+        st.builds(
+            GoalGap, goal=texts, notes=tuples(benefits), status=st.sampled_from(sorted(GAP_WORDS))
+        )
+    ),
+    other_paths=tuples(st.builds(NextStepFacts, slug=texts, title=texts, text=texts)),
     more_recommendations=st.integers(0, 10_000),
 )
 

@@ -217,7 +217,9 @@ def test_a_finding_is_about_one_therapy_or_one_kind(as_curator):
         f"/api/v1/findings/{finding.slug}/", {"therapy_kind": "talking"}, format="json"
     )
 
-    assert field_errors(response)["therapy"] == "Choose either one therapy or one kind of therapy."
+    assert field_errors(response)["therapy"] == (
+        "Choose one therapy, one kind of therapy or one technique."
+    )
 
 
 def test_a_new_source_is_a_draft_the_public_cannot_see(as_curator, api):

@@ -34,7 +34,11 @@ def test_pregnant_and_wanting_relief_from_aches(page):
         expect(card.locator(".warning--clearance")).to_contain_text("Ask first")
     # The clearance warning stands above the evidence on the card.
     card_text = page.locator("li[data-therapy=swedish-massage]").inner_text()
-    assert card_text.index("Ask first") < card_text.index("What the evidence says")
+    assert card_text.index("Ask first") < card_text.index("What it may do for you")
+    # Its downsides are on the card too, beside the benefits.
+    assert card_text.index("What it may do for you") < card_text.index(
+        "Downsides and what it asks of you"
+    )
 
     page.get_by_role("button", name="Get a note for your doctor").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("A note for your doctor")
@@ -70,14 +74,32 @@ def test_crisis_answered_yes_shows_urgent_help_alone(page):
 
 def test_a_goal_with_no_good_option(page):
     start(page)
-    choose_goals(page, "Cope with loss")
+    choose_goals(page, "Ease pain from cancer")
     answer_screening(page)
     choose_preferences(page)
     show_results(page)
 
     expect(page.get_by_role("heading", name="We have no therapy to suggest")).to_be_visible()
-    expect(page.locator("main")).to_contain_text("Cope with loss: we found no therapy")
-    expect(page.locator("main")).to_contain_text("Talk to your GP")
+    expect(page.locator("main")).to_contain_text(
+        "Ease pain from cancer: This has been studied, but the results are unclear."
+    )
+    expect(page.locator("main")).to_contain_text("Tell your cancer team about your pain")
+    expect(page.locator("main")).not_to_contain_text("Wait and see")
+
+
+def test_stress_and_poor_sleep_shows_cbt_first_with_its_downsides(page):
+    start(page)
+    choose_goals(page, "Feel less stressed or anxious", "Sleep better")
+    answer_screening(page)
+    choose_preferences(page)
+    show_results(page)
+
+    assert shortlist(page)[:2] == ["cbt-insomnia", "cbt"]
+    cbt = page.locator("li[data-therapy=cbt]")
+    expect(cbt).to_contain_text("1 in 20")
+    expect(cbt).to_contain_text("Time it asks")
+    expect(cbt).to_contain_text("NHS Talking Therapies are free")
+    expect(cbt).to_contain_text("Rated by our team")
 
 
 def test_whole_journey_works_with_javascript_off(no_js_page):
@@ -107,7 +129,9 @@ def test_change_an_answer_from_the_check_page(page):
     row = page.locator(".summary-list__row", has_text="Are you pregnant?")
     expect(row.locator(".summary-list__value")).to_have_text("Yes")
     show_results(page)
-    assert shortlist(page)[0] == "prenatal-massage"
+    # Prenatal massage is offered now, as the person is pregnant, below CBT for insomnia's
+    # stronger evidence for sleep.
+    assert shortlist(page)[:2] == ["cbt-insomnia", "prenatal-massage"]
 
 
 def test_back_link_keeps_answers(page):
@@ -215,6 +239,6 @@ def test_phone_sized_journey_from_home_to_shortlist(phone):
     expect(phone.get_by_role("heading", level=1)).to_have_text("Your results")
 
     assert shortlist(phone)
-    # home, start, goals, 11 screening questions, preferences, check, results: 17 pages, each
+    # home, start, goals, 13 screening questions, preferences, check, results: 19 pages, each
     # one question or one button, well inside two minutes for a person.
-    assert len(pages_seen) == 17
+    assert len(pages_seen) == 19

@@ -11,19 +11,22 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from evidence.catalogue import catalogue_content_hash, catalogue_export, catalogue_load
-from evidence.models import Finding, SafetyRule, Source
+from evidence.models import Finding, Harm, SafetyRule, Source
 from evidence.services import source_publish, source_submit_for_review
-from therapies.models import Condition, CrisisContact, Goal, Therapy
+from therapies.models import Condition, CrisisContact, Goal, NextStep, Technique, Therapy
 
 # sha256 of the seed catalogue as exported; update it deliberately when the seed file changes.
 SEED_HASH = "f541ac416537f71486e5044ade2f87591671c5c1e97da739085752d1b66f0bd9"
 
 
 def wipe_catalogue() -> None:
+    NextStep.objects.all().delete()
     SafetyRule.objects.all().delete()
+    Harm.objects.all().delete()
     Finding.objects.all().delete()
     Source.objects.all().delete()
     Therapy.objects.all().delete()
+    Technique.objects.all().delete()
     Goal.objects.all().delete()
     Condition.objects.all().delete()
     CrisisContact.objects.all().delete()
@@ -40,6 +43,7 @@ def curated(db, curator, second_curator):
     )
     Condition.objects.filter(slug="kidney-disease").update(active=False)
     Therapy.objects.filter(slug="sports-massage").update(published=False)
+    Finding.objects.filter(slug="cbt-low-mood").update(clinician_checked=True)
 
 
 def test_round_trip_restores_identical_content(curated, tmp_path):
@@ -61,6 +65,19 @@ def test_round_trip_restores_identical_content(curated, tmp_path):
     assert Source.objects.get(slug="nccih-massage").link_broken
     assert not Condition.objects.get(slug="kidney-disease").active
     assert not Therapy.objects.get(slug="sports-massage").published
+    assert Finding.objects.get(slug="cbt-low-mood").clinician_checked
+    assert Finding.objects.get(slug="massage-constipation").technique.slug == "tummy-massage"
+    prenatal = Therapy.objects.get(slug="prenatal-massage")
+    assert prenatal.only_for_condition.slug == "pregnancy"
+    assert set(
+        Therapy.objects.get(slug="swedish-massage").techniques.values_list("slug", flat=True)
+    ) == {"tummy-massage"}
+    assert Harm.objects.get(slug="talking-therapies-lasting-bad-effects").affected_count == 763
+    assert set(
+        NextStep.objects.get(slug="ask-about-a-lymphoedema-service").goals.values_list(
+            "slug", flat=True
+        )
+    ) == {"swelling"}
 
 
 def test_import_over_edited_data_puts_it_back(curated, tmp_path):

@@ -10,6 +10,7 @@ from tests.factories import (
     GoalFactory,
     SafetyRuleFactory,
     SourceFactory,
+    TechniqueFactory,
     TherapyFactory,
 )
 
@@ -54,16 +55,17 @@ def test_therapy_detail_list_comes_with_goals_and_rules(django_assert_num_querie
         SafetyRuleFactory(therapy=therapy)
         SafetyRuleFactory(therapy=therapy)
 
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         seen = [
             (
                 [g.label for g in t.goals.all()],
                 [(r.condition.question, r.source.slug) for r in t.safety_rules.all()],
+                [technique.slug for technique in t.techniques.all()],
             )
             for t in selectors.therapy_detail_list()
         ]
 
-    assert [(len(goals), len(rules)) for goals, rules in seen] == [(1, 2)] * 3
+    assert [(len(goals), len(rules)) for goals, rules, _ in seen] == [(1, 2)] * 3
 
 
 def test_findings_for_therapies_holds_their_own_and_their_kinds_published_findings():
@@ -81,11 +83,23 @@ def test_findings_for_therapies_holds_their_own_and_their_kinds_published_findin
     assert set(found) == {own, kind}
 
 
+def test_findings_for_therapies_hold_those_about_their_techniques():
+    tummy = TechniqueFactory()
+    swedish = TherapyFactory(kind="massage")
+    swedish.techniques.add(tummy)
+    sports = TherapyFactory(kind="massage")
+    about_tummy = FindingFactory(therapy=None, technique=tummy)
+
+    assert list(selectors.findings_for_therapies(therapies=[swedish])) == [about_tummy]
+    assert list(selectors.findings_for_therapies(therapies=[sports])) == []
+
+
 def test_findings_for_therapies_come_ready_to_word(django_assert_num_queries):
-    therapies = [TherapyFactory(kind="talking"), TherapyFactory(kind="massage")]
-    for therapy in therapies:
+    for kind in ("talking", "massage"):
+        therapy = TherapyFactory(kind=kind)
         FindingFactory(therapy=therapy)
         FindingFactory(therapy=None, therapy_kind=therapy.kind)
+    therapies = list(selectors.therapy_detail_list())
 
     with django_assert_num_queries(1):
         shown = [

@@ -12,7 +12,6 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
-from evidence.catalogue import catalogue_load
 from evidence.models import Source
 from wellness import security
 from wellness.models import SavedResult
@@ -22,8 +21,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def seeded(db):
-    catalogue_load()
+def seeded(seeded_module, db):
+    """The real seed catalogue, loaded once for the module (see tests/conftest.py)."""
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from evidence.catalogue import catalogue_load
 from tests.wellness.test_questionnaire import conditions_in_order, token_from
 from wellness.models import SavedResult
 
@@ -44,8 +43,8 @@ def policy(response) -> dict[str, set[str]]:
 
 
 @pytest.fixture
-def seeded(db):
-    catalogue_load()
+def seeded(seeded_module, db):
+    """The real seed catalogue, loaded once for the module (see tests/conftest.py)."""
 
 
 def answers_token(client) -> str:

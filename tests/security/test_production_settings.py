@@ -13,7 +13,14 @@ from tests.wellness.test_settings import ROOT, run_python
 
 # Django's check wants 50+ characters with some variety; this one is for tests only.
 KEY = "test-only-0f5b8e1c9a7d4e2f8b6a3c1d9e7f5a3b1c8d6e4f2a0b"
-PRODUCTION = {"DEBUG": "false", "SECRET_KEY": KEY, "ALLOWED_HOSTS": "wellness.example.org"}
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": KEY,
+    "ALLOWED_HOSTS": "wellness.example.org",
+    # What the About page says about who pays and where to report a mistake (IPDAS).
+    "PUBLISHER_FUNDING": "The clinic pays for this service from its own funds.",
+    "CONTENT_CONTACT_EMAIL": "content@wellness.example.org",
+}
 
 PRINT = (
     "import json, django; from django.conf import settings; django.setup(); "
@@ -33,22 +40,34 @@ def settings_with(**env: str) -> dict:
     return json.loads(result.stdout)
 
 
-def test_deployment_checks_pass_with_production_settings():
+def deploy_check(**overrides: str) -> subprocess.CompletedProcess:
     # As a server would have it: no test-only switches (the browser tests set the async one).
     dropped = {"DATABASE_URL", "REDIS_URL", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env = {k: v for k, v in os.environ.items() if k not in dropped}
-    result = subprocess.run(
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
-        env={**env, **PRODUCTION},
+        env={**env, **PRODUCTION, **overrides},
         capture_output=True,
         text=True,
         timeout=120,
         check=False,
     )
 
+
+def test_deployment_checks_pass_with_production_settings():
+    result = deploy_check()
+
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_deployment_checks_ask_who_funds_it_and_where_to_report_a_mistake():
+    result = deploy_check(PUBLISHER_FUNDING="", CONTENT_CONTACT_EMAIL="")
+
+    assert result.returncode != 0
+    assert "wellness.W001" in result.stderr + result.stdout
+    assert "wellness.W002" in result.stderr + result.stdout
 
 
 def test_production_enforces_https_secure_cookies_and_hsts():

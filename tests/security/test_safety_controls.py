@@ -8,16 +8,14 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from evidence.catalogue import catalogue_load
-
 pytestmark = pytest.mark.django_db
 
 UK_LINE, US_LINE = "116 123", "988"
 
 
 @pytest.fixture
-def seeded(db):
-    catalogue_load()
+def seeded(seeded_module, db):
+    """The real seed catalogue, loaded once for the module (see tests/conftest.py)."""
 
 
 def crisis_answer(client):

@@ -128,7 +128,7 @@ def test_second_page_is_kept_once_there_is_one(client, seeded):
         warm = client.get(url)
 
     assert len(queries) == 1
-    assert "Showing 21 to 22 of 22 therapies." in html(warm)
+    assert "Showing 21 to 23 of 23 therapies." in html(warm)
 
 
 def test_head_request_is_answered_from_the_cache_too(client, seeded, django_assert_num_queries):
@@ -144,7 +144,7 @@ def test_address_with_a_different_query_is_a_different_page(client, seeded):
 
     response = client.get(LIST, {"kind": "talking"})
 
-    assert "5 therapies match your filters" in html(response)
+    assert "6 therapies match your filters" in html(response)
 
 
 def test_edited_therapy_shows_at_once(client, seeded):
@@ -237,7 +237,7 @@ def test_page_is_rendered_when_the_cache_fails(client, seeded, monkeypatch):
     response = client.get(LIST)
 
     assert response.status_code == 200
-    assert "12 therapies" in html(response)
+    assert "13 therapies" in html(response)
 
 
 # --- Pages that read anything about the person asking are never shared ---------------------------

@@ -15,8 +15,6 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from whitenoise.compress import Compressor
 
-from evidence.catalogue import catalogue_load
-
 BUDGET = 30 * 1024
 PAGES = ["/", "/questions/goals/", "/questions/screening/pregnancy/"]
 
@@ -59,8 +57,8 @@ def served_size(url: str) -> int:
 
 
 @pytest.fixture
-def seeded(db):
-    catalogue_load()
+def seeded(seeded_module, db):
+    """The real seed catalogue, loaded once for the module (see tests/conftest.py)."""
 
 
 def page(client, url: str) -> tuple[bytes, Links]:

@@ -16,6 +16,8 @@ from wellness.recommender import (
     CrisisContactFacts,
     FindingFacts,
     GoalFacts,
+    HarmFacts,
+    NextStepFacts,
     RuleFacts,
     SourceRef,
     TherapyFacts,
@@ -25,13 +27,39 @@ from wellness.recommender import (
 SOURCE = SourceRef("trial", "A trial", "https://example.org/trial")
 
 
-def therapy(slug, kind="massage", formats=("in-person",), pressure="gentle", name=None):
-    return TherapyFacts(slug, name or slug.title(), kind, frozenset(formats), pressure)
+def therapy(
+    slug,
+    kind="massage",
+    formats=("in-person",),
+    pressure="gentle",
+    name=None,
+    *,
+    only_for=None,
+    techniques=(),
+):
+    return TherapyFacts(
+        slug,
+        name or slug.title(),
+        kind,
+        frozenset(formats),
+        pressure,
+        only_for,
+        frozenset(techniques),
+    )
 
 
-def finding(slug, goal, *, therapy=None, kind=None, direction="benefit", certainty="moderate"):
+def finding(
+    slug,
+    goal,
+    *,
+    therapy=None,
+    kind=None,
+    technique=None,
+    direction="benefit",
+    certainty="moderate",
+):
     return FindingFacts(
-        slug, therapy, kind, goal, direction, certainty, f"{slug} statement", SOURCE
+        slug, therapy, kind, goal, direction, certainty, f"{slug} statement", SOURCE, technique
     )
 
 
@@ -39,7 +67,39 @@ def rule(therapy, condition, effect, message=None):
     return RuleFacts(therapy, condition, effect, message or f"{effect} {therapy}", SOURCE)
 
 
-def snapshot(therapies, findings=(), rules=(), goals=("sleep", "pain", "grief", "mood")):
+def harm(slug, category, *, therapy=None, kind=None, technique=None, position=0):
+    return HarmFacts(
+        slug, therapy, kind, technique, category, f"{slug} statement", "", SOURCE, position
+    )
+
+
+# The catalogue's other paths, in the order shown: one for everyone, "wait and see", one for a
+# yes-answer that needs a clinician, and one for a goal and a yes-answer together.
+NEXT_STEPS = (
+    NextStepFacts(
+        "midwife-swelling",
+        "Tell your midwife",
+        "t",
+        frozenset({"pregnancy"}),
+        frozenset({"pain"}),
+        needs_clinician=True,
+    ),
+    NextStepFacts("midwife", "Talk to your midwife", "t", frozenset({"pregnancy"})),
+    NextStepFacts("talk-to-gp", "Talk to your GP", "t"),
+    NextStepFacts("grief-support", "Lean on people", "t", goals=frozenset({"grief"})),
+    NextStepFacts("wait-and-see", "Wait and see", "t", is_waiting=True),
+)
+
+
+def snapshot(
+    therapies,
+    findings=(),
+    rules=(),
+    goals=("sleep", "pain", "grief", "mood"),
+    *,
+    harms=(),
+    next_steps=NEXT_STEPS,
+):
     by_goal, by_condition = {}, {}
     for f in findings:
         by_goal.setdefault(f.goal, []).append(f)
@@ -58,6 +118,8 @@ def snapshot(therapies, findings=(), rules=(), goals=("sleep", "pain", "grief", 
         findings_by_goal={k: tuple(v) for k, v in by_goal.items()},
         rules_by_condition={k: tuple(v) for k, v in by_condition.items()},
         crisis_contacts=(CrisisContactFacts("Samaritans", "116 123", "", "", "Any time"),),
+        harms=tuple(harms),
+        next_steps=tuple(next_steps),
     )
 
 
@@ -139,17 +201,65 @@ def test_clearance_comes_before_caution_on_a_card():
     ]
 
 
-def test_suits_makes_a_candidate_and_lifts_it_to_the_top():
+def test_among_equal_evidence_fewer_gates_then_made_for_you_come_first():
     result = recommend(
         answers=Answers(goals=frozenset({"pain"}), conditions=frozenset({"pregnancy"})),
         catalogue=CATALOGUE,
     )
 
-    assert slugs(result)[0] == "prenatal"
+    # All three rest on the same low-certainty finding: prenatal suits pregnancy and asks no
+    # one first; deep and Swedish each need a clearance, and are ordered by name.
+    assert [(r.therapy.slug, r.score) for r in result.recommendations] == [
+        ("prenatal", 2),
+        ("deep", 2),
+        ("swedish", 2),
+    ]
     assert result.recommendations[0].suits[0].condition == "pregnancy"
 
 
-def test_score_is_the_best_certainty_per_goal_and_ties_break_on_findings_then_name():
+def test_a_suits_rule_makes_no_candidate_and_never_lifts_weaker_evidence():
+    catalogue = snapshot(
+        [therapy("prenatal"), therapy("cbt", kind="talking", pressure="n/a")],
+        findings=[
+            finding("prenatal-pain", "pain", therapy="prenatal", certainty="very-low"),
+            finding("cbt-pain", "pain", therapy="cbt", certainty="moderate"),
+        ],
+        rules=[rule("prenatal", "pregnancy", "suits")],
+    )
+
+    for_sleep = recommend(
+        answers=Answers(goals=frozenset({"sleep"}), conditions=frozenset({"pregnancy"})),
+        catalogue=catalogue,
+    )
+    for_pain = recommend(
+        answers=Answers(goals=frozenset({"pain"}), conditions=frozenset({"pregnancy"})),
+        catalogue=catalogue,
+    )
+
+    assert slugs(for_sleep) == []
+    assert slugs(for_pain) == ["cbt", "prenatal"]
+    assert [r.score for r in for_pain.recommendations] == [3, 1]
+
+
+def test_a_clearance_weighs_more_than_a_caution_among_equals():
+    catalogue = snapshot(
+        [therapy("a-asks-first"), therapy("b-take-care"), therapy("c-no-gate")],
+        findings=[finding("massage-pain", "pain", kind="massage")],
+        rules=[
+            rule("a-asks-first", "pregnancy", "clearance"),
+            rule("b-take-care", "pregnancy", "caution"),
+        ],
+    )
+
+    result = recommend(
+        answers=Answers(goals=frozenset({"pain"}), conditions=frozenset({"pregnancy"})),
+        catalogue=catalogue,
+    )
+
+    assert slugs(result) == ["c-no-gate", "b-take-care", "a-asks-first"]
+
+
+def test_score_is_the_best_certainty_per_goal_and_equals_are_ordered_by_name():
     result = recommend(answers=Answers(goals=frozenset({"pain"})), catalogue=CATALOGUE)
 
     # deep: own very-low + massage low, best low (2), 2 findings; the others: low, 1 finding.
@@ -181,7 +291,8 @@ def test_a_goal_with_no_good_option_is_said_with_the_evidence_there_is():
         ("grief", ["massage-grief statement"]),
         ("mood", []),
     ]
-    assert "talk-to-gp" in result.other_paths
+    assert [g.status for g in result.goal_gaps] == ["unclear", "none"]
+    assert "talk-to-gp" in [p.slug for p in result.other_paths]
 
 
 @pytest.mark.parametrize(
@@ -304,7 +415,7 @@ def test_property_every_benefit_shown_has_a_source_and_is_a_benefit(catalogue, a
     result = recommend(answers=answers, catalogue=catalogue)
 
     for recommendation in result.recommendations:
-        assert recommendation.matched_goals or recommendation.suits
+        assert recommendation.matched_goals
         for benefit in recommendation.benefits:
             assert benefit.sources and all(s.link for s in benefit.sources)
             assert benefit.direction == "benefit"
@@ -316,22 +427,34 @@ def test_property_every_benefit_shown_has_a_source_and_is_a_benefit(catalogue, a
 def test_property_recommendations_are_ranked_best_first(catalogue, answers):
     result = recommend(answers=answers, catalogue=catalogue)
     keys = [
-        (-r.score, -r.supporting_findings, r.therapy.name, r.therapy.slug)
+        (
+            -r.score,
+            sum(w.effect == "clearance" for w in r.warnings),
+            sum(w.effect == "caution" for w in r.warnings),
+            0 if r.suits else 1,
+            r.therapy.name,
+            r.therapy.slug,
+        )
         for r in result.recommendations
     ]
 
     assert keys == sorted(keys)
 
 
-def test_engine_imports_only_the_standard_library():
+def test_engine_imports_only_the_standard_library_and_itself():
     import wellness.recommender as engine
 
-    tree = ast.parse(Path(engine.__file__).read_text())
-    imported = {
-        (node.module if isinstance(node, ast.ImportFrom) else alias.name).split(".")[0]
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Import | ast.ImportFrom)
-        for alias in node.names
-    }
+    imported = set()
+    for path in Path(engine.__file__).parent.glob("*.py"):
+        tree = ast.parse(path.read_text())
+        imported |= {
+            node.module if isinstance(node, ast.ImportFrom) else alias.name
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Import | ast.ImportFrom)
+            for alias in node.names
+        }
+    outside = {m for m in imported if not m.startswith("wellness.recommender")}
 
-    assert imported <= set(sys.stdlib_module_names) | {"__future__"}, imported
+    assert {m.split(".")[0] for m in outside} <= set(sys.stdlib_module_names) | {"__future__"}, (
+        outside
+    )

@@ -1,8 +1,8 @@
-"""The engine at scale: it reads only what matches, and gives what the plain scan gave.
+"""The engine at scale: it reads only what matches, and gives what a plain scan gives.
 
-``reference_recommend`` below is the engine as it was before the snapshot carried indexes: it
-scanned every therapy for findings about a whole kind. The indexed engine must return exactly
-the same result for every catalogue and every set of answers.
+``reference_recommend`` below applies the same rules by scanning every therapy and every finding,
+with none of the snapshot's indexes. The indexed engine must return exactly the same result for
+every catalogue and every set of answers.
 """
 
 import dataclasses
@@ -20,6 +20,7 @@ from tests.wellness.test_recommender import (
     GOAL_NAMES,
     answer_sets,
     finding,
+    harm,
     rule,
     snapshot,
     therapy,
@@ -28,12 +29,13 @@ from wellness import selectors
 from wellness.recommender import (
     CERTAINTY_WEIGHT,
     EFFECT_ORDER,
-    SUITS_LIFT,
+    HARM_ORDER,
     Answers,
     Benefit,
     CatalogueSnapshot,
     Crisis,
     Excluded,
+    GoalGap,
     Reason,
     Recommendation,
     Result,
@@ -42,13 +44,13 @@ from wellness.recommender import (
     Warning,
     recommend,
 )
-from wellness.recommender import _gap as gap
-from wellness.recommender import _preference_mismatch as preference_mismatch
+from wellness.recommender.engine import _preference_mismatch as preference_mismatch
 
-# --- The engine before the indexes, kept as the reference ------------------------------------
+# --- The engine as a plain scan, kept as the reference ----------------------------------------
 
 
 def reference_recommend(*, answers: Answers, catalogue: CatalogueSnapshot) -> Result:
+    """The rules of DESIGN section 3, scanning every therapy and finding: no indexes."""
     yes = frozenset(c for c in answers.conditions if c in catalogue.conditions)
     if any(catalogue.conditions[c].is_crisis for c in yes):
         return Result(
@@ -64,13 +66,11 @@ def reference_recommend(*, answers: Answers, catalogue: CatalogueSnapshot) -> Re
         for r in catalogue.rules_by_condition.get(condition, ()):
             rules.setdefault(r.therapy, []).append(r)
     evidence = _reference_evidence(goals, catalogue)
-    candidates = set(evidence) | {
-        t for t, rs in rules.items() if any(r.effect == "suits" for r in rs)
-    }
-    candidates &= set(catalogue.therapies)
-    recommendations, excluded, set_aside = [], [], []
-    for slug in candidates:
+    ranked, excluded, set_aside = [], [], []
+    for slug in set(evidence) & set(catalogue.therapies):
         facts = catalogue.therapies[slug]
+        if facts.only_for is not None and facts.only_for not in yes:
+            continue
         ref = TherapyRef(facts.slug, facts.name, facts.kind)
         therapy_rules = rules.get(slug, [])
         exclusions = [r for r in therapy_rules if r.effect == "exclude"]
@@ -81,12 +81,18 @@ def reference_recommend(*, answers: Answers, catalogue: CatalogueSnapshot) -> Re
         if mismatch:
             set_aside.append(SetAside(ref, mismatch))
             continue
-        recommendations.append(
-            _reference_card(ref, evidence.get(slug, {}), therapy_rules, goals, catalogue)
+        card = _reference_card(facts, evidence[slug], therapy_rules, goals, catalogue)
+        effects = [r.effect for r in therapy_rules]
+        key = (
+            -card.score,
+            effects.count("clearance"),
+            effects.count("caution"),
+            0 if "suits" in effects else 1,
+            facts.name,
+            facts.slug,
         )
-    recommendations.sort(
-        key=lambda r: (-r.score, -r.supporting_findings, r.therapy.name, r.therapy.slug)
-    )
+        ranked.append((key, card))
+    recommendations = [card for _, card in sorted(ranked, key=lambda pair: pair[0])]
     excluded.sort(key=lambda e: (e.therapy.name, e.therapy.slug))
     set_aside.sort(key=lambda s: (s.therapy.name, s.therapy.slug))
     matched = {g for r in recommendations for g in r.matched_goals}
@@ -96,38 +102,45 @@ def reference_recommend(*, answers: Answers, catalogue: CatalogueSnapshot) -> Re
         recommendations=tuple(recommendations),
         excluded=tuple(excluded),
         set_aside=tuple(set_aside),
-        goal_gaps=tuple(gap(g, catalogue) for g in goals if g not in matched),
+        goal_gaps=tuple(_reference_gap(g, catalogue) for g in goals if g not in matched),
+        other_paths=_reference_paths(frozenset(goals), yes, catalogue),
     )
 
 
 def _reference_evidence(goals, catalogue):
     matched: dict = {}
     for goal in goals:
-        own: dict = {}
-        by_kind: dict = {}
-        for f in catalogue.findings_by_goal.get(goal, ()):
-            if f.therapy is not None:
-                own.setdefault(f.therapy, []).append(f)
-            elif f.kind is not None:
-                by_kind.setdefault(f.kind, []).append(f)
-        therapies = set(own)
-        for kind in by_kind:
-            therapies |= {s for s, t in catalogue.therapies.items() if t.kind == kind}
-        for slug in therapies:
-            facts = catalogue.therapies.get(slug)
-            if facts is None:
-                continue
-            specific = own.get(slug, [])
-            general = by_kind.get(facts.kind, [])
-            if not any(f.direction == "benefit" for f in specific or general):
-                continue
-            matched.setdefault(slug, {})[goal] = [
-                f for f in specific + general if f.direction == "benefit"
+        findings = catalogue.findings_by_goal.get(goal, ())
+        for slug, facts in catalogue.therapies.items():
+            own = [f for f in findings if f.therapy == slug]
+            general = [
+                f
+                for f in findings
+                if f.therapy is None
+                and (f.technique in facts.techniques if f.technique else f.kind == facts.kind)
             ]
+            if own and not any(f.direction == "benefit" for f in own):
+                continue  # its own findings decide against it
+            benefits = [f for f in own + general if f.direction == "benefit"]
+            if benefits:
+                matched.setdefault(slug, {})[goal] = benefits
     return matched
 
 
-def _reference_card(ref, evidence, rules, goals, catalogue):
+def _benefit(f):
+    return Benefit(
+        f.goal,
+        f.statement,
+        f.certainty,
+        f.direction,
+        (f.source,),
+        f.slug,
+        f.rated_by,
+        f.clinician_checked,
+    )
+
+
+def _reference_card(facts, evidence, rules, goals, catalogue):
     matched_goals = tuple(g for g in goals if g in evidence)
     benefits, score, supporting = [], 0, 0
     for goal in matched_goals:
@@ -137,12 +150,7 @@ def _reference_card(ref, evidence, rules, goals, catalogue):
         )
         score += CERTAINTY_WEIGHT[findings[0].certainty]
         supporting += len(findings)
-        benefits.extend(
-            Benefit(f.goal, f.statement, f.certainty, f.direction, (f.source,)) for f in findings
-        )
-    suits = tuple(_reason(r) for r in rules if r.effect == "suits")
-    if suits:
-        score += SUITS_LIFT
+        benefits.extend(_benefit(f) for f in findings)
     warnings = sorted(
         (
             Warning(r.condition, r.effect, r.message, r.source)
@@ -156,8 +164,72 @@ def _reference_card(ref, evidence, rules, goals, catalogue):
         ),
     )
     return Recommendation(
-        ref, score, matched_goals, tuple(benefits), tuple(warnings), suits, supporting
+        TherapyRef(facts.slug, facts.name, facts.kind),
+        score,
+        matched_goals,
+        tuple(benefits),
+        tuple(warnings),
+        tuple(_reason(r) for r in rules if r.effect == "suits"),
+        supporting,
+        _reference_harms(facts, catalogue),
+        warnings[0].effect if warnings else "",
     )
+
+
+def _reference_harms(facts, catalogue):
+    specific = [
+        h
+        for h in catalogue.harms
+        if h.therapy == facts.slug or (h.therapy is None and h.technique in facts.techniques)
+    ]
+    covered = {h.category for h in specific}
+    general = [
+        h
+        for h in catalogue.harms
+        if h.therapy is None
+        and h.technique is None
+        and h.kind == facts.kind
+        and h.category not in covered
+    ]
+    return tuple(
+        sorted(specific + general, key=lambda h: (HARM_ORDER[h.category], h.position, h.slug))
+    )
+
+
+def _reference_gap(goal, catalogue):
+    findings = catalogue.findings_by_goal.get(goal, ())
+    notes = tuple(_benefit(f) for f in findings if f.direction != "benefit")
+    helps = any(
+        f.direction == "benefit"
+        and any(
+            (f.therapy == slug)
+            or (f.therapy is None and f.technique in facts.techniques)
+            or (f.therapy is None and f.technique is None and f.kind == facts.kind)
+            for slug, facts in catalogue.therapies.items()
+        )
+        for f in findings
+    )
+    directions = {n.direction for n in notes}
+    if helps:
+        status = "ruled-out"
+    elif "harm" in directions:
+        status = "harm"
+    elif "no-effect" in directions:
+        status = "no-benefit"
+    else:
+        status = "unclear" if notes else "none"
+    return GoalGap(goal, notes, status)
+
+
+def _reference_paths(goals, yes, catalogue):
+    shown = [
+        s
+        for s in catalogue.next_steps
+        if (not s.conditions or s.conditions & yes) and (not s.goals or s.goals & goals)
+    ]
+    if any(s.needs_clinician for s in shown):
+        shown = [s for s in shown if not s.is_waiting]
+    return tuple(shown)
 
 
 def _reason(r):
@@ -167,6 +239,7 @@ def _reason(r):
 # --- The same result as the reference, for every catalogue -----------------------------------
 
 THERAPIES = [f"t{i}" for i in range(8)]
+TECHNIQUES = ["tummy", "stretch"]
 
 
 @st.composite
@@ -179,21 +252,40 @@ def catalogues(draw):
             formats=draw(st.sets(st.sampled_from(["in-person", "online", "group"]), min_size=1)),
             pressure=draw(st.sampled_from(["gentle", "firm", "n/a"])),
             name=draw(st.sampled_from(["Alpha", "Beta"])),
+            only_for=draw(st.sampled_from([None, None, None, "pregnancy"])),
+            techniques=draw(st.sets(st.sampled_from(TECHNIQUES))),
         )
         for slug in THERAPIES
     ]
     findings = []
     for i in range(draw(st.integers(0, 16))):
-        subject = draw(st.sampled_from([*THERAPIES, "ghost", "massage", "talking"]))
+        subject = draw(st.sampled_from([*THERAPIES, "ghost", "massage", "talking", *TECHNIQUES]))
         kind_wide = subject in ("massage", "talking")
+        limited = subject in TECHNIQUES
         findings.append(
             finding(
                 f"f{i:02d}",
                 draw(st.sampled_from(GOAL_NAMES)),
-                therapy=None if kind_wide else subject,
+                therapy=None if kind_wide or limited else subject,
                 kind=subject if kind_wide else None,
-                direction=draw(st.sampled_from(["benefit", "no-clear-effect", "harm"])),
+                technique=subject if limited else None,
+                direction=draw(
+                    st.sampled_from(["benefit", "no-clear-effect", "no-effect", "harm"])
+                ),
                 certainty=draw(st.sampled_from(["high", "moderate", "low", "very-low"])),
+            )
+        )
+    harms = []
+    for i in range(draw(st.integers(0, 8))):
+        subject = draw(st.sampled_from([*THERAPIES, "massage", "talking", *TECHNIQUES]))
+        harms.append(
+            harm(
+                f"h{i}",
+                draw(st.sampled_from(sorted(HARM_ORDER))),
+                therapy=subject if subject in THERAPIES else None,
+                kind=subject if subject in ("massage", "talking") else None,
+                technique=subject if subject in TECHNIQUES else None,
+                position=draw(st.integers(0, 2)),
             )
         )
     pairs = draw(
@@ -205,7 +297,7 @@ def catalogues(draw):
         rule(t, c, draw(st.sampled_from(["exclude", "clearance", "caution", "suits"])))
         for t, c in sorted(pairs)
     ]
-    return snapshot(therapies, findings, rules)
+    return snapshot(therapies, findings, rules, harms=harms)
 
 
 @settings(max_examples=500, deadline=None)
@@ -255,7 +347,7 @@ class OnlyThese(Mapping):
 
 
 def large_snapshot(*, kind_wide_benefit: bool) -> tuple[CatalogueSnapshot, set[str]]:
-    """Return 5,000 therapies of which a handful match "sleep" or suit "pregnancy"."""
+    """Return 5,000 therapies of which a handful match "sleep"; one suits "pregnancy"."""
     therapies = [therapy(f"other-{i}", kind="talking") for i in range(5000)]
     therapies += [therapy("sleepy", kind="massage"), therapy("prenatal", kind="massage")]
     therapies += [therapy("no-help", kind="massage"), therapy("risky", kind="massage")]
@@ -275,7 +367,8 @@ def large_snapshot(*, kind_wide_benefit: bool) -> tuple[CatalogueSnapshot, set[s
         *(rule(f"other-{i}", "pregnancy", "caution") for i in range(5000)),
     ]
     catalogue = snapshot(therapies, findings, rules)
-    matching = {"sleepy", "prenatal", "risky"}
+    # A suits rule makes no candidate: prenatal matches only through a finding about massage.
+    matching = {"sleepy", "risky"}
     if kind_wide_benefit:
         matching |= {t.slug for t in therapies if t.kind == "massage" and t.slug != "no-help"}
     return catalogue, matching
@@ -295,6 +388,9 @@ def test_recommend_reads_only_the_therapies_that_match(kind_wide_benefit):
         rules_by_condition=catalogue.rules_by_condition,
         crisis_contacts=catalogue.crisis_contacts,
         therapies_by_kind=catalogue.therapies_by_kind,
+        therapies_by_technique=catalogue.therapies_by_technique,
+        harms=catalogue.harms,
+        next_steps=catalogue.next_steps,
     )
 
     result = recommend(answers=answers, catalogue=guarded)
@@ -327,7 +423,7 @@ def test_snapshot_indexes_are_derived_from_its_collections():
     assert set(sleep.own) == {"sleepy", "risky"}
     assert sleep.decided == {"sleepy", "no-help", "risky"}
     assert sleep.by_kind == {}  # only a harm finding about massage as a whole
-    assert catalogue.suits_by_condition["pregnancy"] == ("prenatal",)
+    assert catalogue.therapies_by_technique == {}
     assert catalogue.rules_by_condition_therapy["pregnancy"]["risky"][0].effect == "exclude"
 
 
@@ -349,6 +445,8 @@ def test_snapshot_version_hashes_the_whole_content_as_before(seeded):
         built.findings_by_goal,
         built.rules_by_condition,
         built.crisis_contacts,
+        built.harms,
+        built.next_steps,
     )
 
     # Fed to the hash in pieces, but byte for byte the repr that the version always hashed.

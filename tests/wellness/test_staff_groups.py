@@ -1,4 +1,5 @@
-"""The staff groups made by ``wellness/migrations/0001_staff_groups.py``."""
+"""The staff groups made by ``wellness/migrations/0001_staff_groups.py``, and the permissions for
+techniques, other paths and harms that ``0003`` adds to them."""
 
 import importlib
 from types import SimpleNamespace
@@ -9,6 +10,9 @@ from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 
 staff_groups = importlib.import_module("wellness.migrations.0001_staff_groups")
+new_records = importlib.import_module(
+    "wellness.migrations.0003_staff_groups_techniques_harms_next_steps"
+)
 
 CRUD = ["view", "add", "change", "delete"]
 
@@ -19,15 +23,19 @@ EXPECTED = {
             for m in ["therapy", "goal", "condition", "crisiscontact"]
             for a in CRUD
         ),
-        *(f"evidence.{a}_safetyrule" for a in CRUD),
+        *(f"therapies.{a}_{m}" for m in ["technique", "nextstep"] for a in CRUD),
+        *(f"evidence.{a}_{m}" for m in ["safetyrule", "harm"] for a in CRUD),
         "evidence.view_source",
         "evidence.view_finding",
     },
     "Evidence curators": {
-        *(f"evidence.{a}_{m}" for m in ["source", "finding"] for a in CRUD),
+        *(f"evidence.{a}_{m}" for m in ["source", "finding", "harm"] for a in CRUD),
         "evidence.publish_source",
         "evidence.retract_source",
-        *(f"therapies.view_{m}" for m in ["therapy", "goal", "condition", "crisiscontact"]),
+        *(
+            f"therapies.view_{m}"
+            for m in ["therapy", "goal", "condition", "crisiscontact", "technique", "nextstep"]
+        ),
         "evidence.view_safetyrule",
     },
 }
@@ -37,7 +45,15 @@ EXPECTED = {
 def state_apps():
     """Return the models as the migration sees them, not as the code defines them today."""
     loader = MigrationLoader(None, ignore_no_migrations=True)
-    return loader.project_state(("wellness", "0001_staff_groups"), at_end=False).apps
+    return loader.project_state(
+        ("wellness", "0003_staff_groups_techniques_harms_next_steps"), at_end=False
+    ).apps
+
+
+def run_forwards(state_apps, schema_editor) -> None:
+    """Run both group migrations forwards again, in order."""
+    staff_groups.create_groups(state_apps, schema_editor)
+    new_records.add_permissions(state_apps, schema_editor)
 
 
 @pytest.fixture
@@ -68,7 +84,7 @@ def test_editors_cannot_publish_or_retract(db):
 
 
 def test_migration_forwards_again_changes_nothing(db, state_apps, schema_editor):
-    staff_groups.create_groups(state_apps, schema_editor)
+    run_forwards(state_apps, schema_editor)
 
     assert Group.objects.filter(name__in=EXPECTED).count() == 2
     for name, expected in EXPECTED.items():
@@ -81,7 +97,7 @@ def test_migration_backwards_removes_both_groups_and_forwards_restores_them(
     staff_groups.remove_groups(state_apps, schema_editor)
     assert not Group.objects.filter(name__in=EXPECTED).exists()
 
-    staff_groups.create_groups(state_apps, schema_editor)
+    run_forwards(state_apps, schema_editor)
     for name, expected in EXPECTED.items():
         assert permissions_of(name) == expected
 
@@ -89,6 +105,16 @@ def test_migration_backwards_removes_both_groups_and_forwards_restores_them(
 def test_migration_restores_permissions_removed_by_hand(db, state_apps, schema_editor):
     Group.objects.get(name="Catalogue editors").permissions.clear()
 
-    staff_groups.create_groups(state_apps, schema_editor)
+    run_forwards(state_apps, schema_editor)
 
     assert permissions_of("Catalogue editors") == EXPECTED["Catalogue editors"]
+
+
+def test_the_new_records_migration_backwards_removes_only_what_it_added(
+    db, state_apps, schema_editor
+):
+    new_records.remove_permissions(state_apps, schema_editor)
+
+    assert "evidence.change_harm" not in permissions_of("Catalogue editors")
+    assert "evidence.change_safetyrule" in permissions_of("Catalogue editors")
+    assert "evidence.publish_source" in permissions_of("Evidence curators")

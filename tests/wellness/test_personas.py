@@ -1,0 +1,247 @@
+"""The clinical personas on the real seed catalogue: the shortlist, the warnings, the exclusions.
+
+Each is a person as they would answer the questionnaire. The engine runs on the snapshot built
+from the seed file, as the results page and the API do; the last tests read the rendered page.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from wellness import answers as answer_store
+from wellness.recommender import Answers, Result, recommend
+from wellness.selectors import catalogue_snapshot_build
+
+pytestmark = pytest.mark.django_db
+
+MASSAGES = {
+    "swedish-massage",
+    "deep-tissue-massage",
+    "sports-massage",
+    "trigger-point-therapy",
+    "myofascial-release",
+    "lymphatic-drainage",
+    "prenatal-massage",
+}
+FIRM = {"deep-tissue-massage", "sports-massage", "trigger-point-therapy", "myofascial-release"}
+GOALS = [
+    "stress-anxiety",
+    "sleep",
+    "pain-tension",
+    "low-back-pain",
+    "immune-function",
+    "low-mood",
+    "grief",
+    "sports-recovery",
+    "pregnancy-comfort",
+    "swelling",
+    "constipation",
+    "fibromyalgia",
+    "cancer-pain",
+]
+
+
+@pytest.fixture
+def catalogue(seeded_module, db):
+    return catalogue_snapshot_build()
+
+
+def ask(catalogue, goals, conditions=(), **preferences) -> Result:
+    answers = Answers(goals=frozenset(goals), conditions=frozenset(conditions), **preferences)
+    return recommend(answers=answers, catalogue=catalogue)
+
+
+def shortlist(result: Result) -> list[str]:
+    return [r.therapy.slug for r in result.recommendations]
+
+
+def card(result: Result, slug: str):
+    return next(r for r in result.recommendations if r.therapy.slug == slug)
+
+
+def everything_listed(result: Result) -> set[str]:
+    return (
+        set(shortlist(result))
+        | {e.therapy.slug for e in result.excluded}
+        | {s.therapy.slug for s in result.set_aside}
+    )
+
+
+def paths(result: Result) -> list[str]:
+    return [step.slug for step in result.other_paths]
+
+
+def test_stress_and_poor_sleep_puts_cbt_and_cbt_for_insomnia_in_the_top_three(catalogue):
+    result = ask(catalogue, {"stress-anxiety", "sleep"})
+
+    top = shortlist(result)[:3]
+    assert {"cbt", "cbt-insomnia"} <= set(top)
+    # Each rests on moderate evidence; the massages on an article that names no study.
+    assert card(result, "cbt").score > card(result, "swedish-massage").score
+    assert result.goal_gaps == ()
+    assert "self-referral" in paths(result)
+
+
+def test_low_mood_is_offered_talking_therapies_with_evidence(catalogue):
+    result = ask(catalogue, {"low-mood"})
+
+    assert shortlist(result)[0] == "cbt"
+    assert {"behaviour-therapy", "supportive-therapy", "psychoeducation"} <= set(shortlist(result))
+    assert result.goal_gaps == ()
+    statements = " ".join(b.statement for b in card(result, "cbt").benefits)
+    assert "effect size 0.79" in statements
+    assert "usual care or a waiting list" in statements
+
+
+def test_grief_is_offered_grief_therapy_and_told_that_most_grief_eases(catalogue):
+    result = ask(catalogue, {"grief"})
+
+    assert shortlist(result) == ["grief-therapy"]
+    assert result.goal_gaps == ()
+    assert "lean-on-people-close-to-you" in paths(result)
+    # Support offered to everyone after a loss did not help: it is not recommended for grief.
+    assert "supportive-therapy" not in shortlist(result)
+
+
+def test_heart_failure_wanting_a_relaxing_massage_gets_a_warning_on_every_massage(catalogue):
+    result = ask(catalogue, {"stress-anxiety"}, {"heart-failure"})
+
+    massages = [r for r in result.recommendations if r.therapy.kind == "massage"]
+    assert {r.therapy.slug for r in massages} == MASSAGES - {"prenatal-massage"}
+    for recommendation in massages:
+        assert [w.condition for w in recommendation.warnings] == ["heart-failure"]
+    drainage = card(result, "lymphatic-drainage")
+    assert drainage.gate == "clearance"
+    assert "not for heart failure that is not well controlled" in drainage.warnings[0].message
+    assert card(result, "cbt").warnings == ()
+    assert "talk-to-your-heart-team" in paths(result)
+
+
+def test_kidney_disease_with_firm_pressure_asks_the_kidney_team_first(catalogue):
+    result = ask(catalogue, {"pain-tension"}, {"kidney-disease"}, pressure="firm")
+
+    assert set(shortlist(result)) == FIRM
+    for slug in FIRM:
+        assert card(result, slug).gate == "clearance"
+        assert "kidney team" in card(result, slug).warnings[0].message
+    assert {s.therapy.slug: s.reason for s in result.set_aside} == {
+        "swedish-massage": "pressure",
+        "lymphatic-drainage": "pressure",
+    }
+    assert "talk-to-your-kidney-team" in paths(result)
+
+
+@pytest.mark.parametrize("goal", GOALS)
+def test_prenatal_massage_is_never_listed_for_someone_not_pregnant(catalogue, goal):
+    for conditions in ((), ("blood-thinners",), ("cancer-treatment", "recent-surgery")):
+        result = ask(catalogue, {goal}, conditions)
+
+        assert "prenatal-massage" not in everything_listed(result)
+
+
+def test_arm_swelling_after_breast_cancer_puts_the_cancer_team_and_lymphoedema_service_first(
+    catalogue,
+):
+    for conditions in ({"cancer-treatment"}, {"cancer-treatment", "unexplained-swelling"}):
+        result = ask(catalogue, {"swelling"}, conditions)
+
+        assert shortlist(result) == ["lymphatic-drainage"]
+        drainage = card(result, "lymphatic-drainage")
+        assert drainage.gate == "clearance"
+        assert "cancer-treatment" in {w.condition for w in drainage.gate_warnings}
+        assert paths(result)[:2] == ["talk-to-your-cancer-team", "ask-about-a-lymphoedema-service"]
+        assert "wait-and-see" not in paths(result)
+        statements = " ".join(b.statement for b in drainage.benefits)
+        assert "after breast cancer treatment" in statements
+        assert "compression bandaging alone" in statements
+
+
+def test_a_recent_fracture_asks_first_for_every_massage(catalogue):
+    result = ask(catalogue, {"pain-tension", "stress-anxiety"}, {"recent-fracture"})
+
+    massages = [r for r in result.recommendations if r.therapy.kind == "massage"]
+    assert massages
+    for recommendation in massages:
+        assert recommendation.gate == "clearance"
+        assert "broken bone" in recommendation.warnings[0].message
+    assert "ask-about-your-broken-bone" in paths(result)
+
+
+def test_on_blood_thinners_wanting_deep_tissue_it_is_excluded_with_its_reason(catalogue):
+    result = ask(catalogue, {"pain-tension"}, {"blood-thinners"}, pressure="firm")
+
+    excluded = {e.therapy.slug: e.reasons for e in result.excluded}
+    assert set(excluded) == FIRM
+    assert "blood thinners" in excluded["deep-tissue-massage"][0].message
+    assert shortlist(result) == []
+    assert [(g.goal, g.status) for g in result.goal_gaps] == [("pain-tension", "ruled-out")]
+    # With no pressure asked for, Swedish massage opens, with care.
+    gentle = ask(catalogue, {"pain-tension"}, {"blood-thinners"})
+    assert card(gentle, "swedish-massage").gate == "caution"
+
+
+def test_constipation_is_offered_only_massages_that_include_tummy_massage(catalogue):
+    result = ask(catalogue, {"constipation"})
+
+    assert shortlist(result) == ["swedish-massage"]
+    assert "tummy massage" in card(result, "swedish-massage").benefits[0].statement
+
+
+def test_where_two_rules_meet_the_strictest_wins(catalogue):
+    result = ask(catalogue, {"stress-anxiety"}, {"pregnancy", "osteoporosis"})
+
+    swedish = card(result, "swedish-massage")
+    assert [w.effect for w in swedish.warnings] == ["clearance", "caution"]
+    assert swedish.gate == "clearance"
+    assert [w.condition for w in swedish.gate_warnings] == ["pregnancy"]
+    # Exclusion beats everything: deep tissue is not suitable with weak bones, pregnant or not.
+    assert "deep-tissue-massage" in {e.therapy.slug for e in result.excluded}
+
+
+def test_every_option_shown_carries_its_harms_and_burdens(catalogue):
+    for goal in GOALS:
+        for recommendation in ask(catalogue, {goal}).recommendations:
+            categories = {h.category for h in recommendation.harms}
+            assert {"side-effect", "time", "cost"} <= categories, recommendation.therapy.slug
+
+
+def test_every_goal_without_a_good_option_says_why(catalogue):
+    result = ask(catalogue, {"cancer-pain"})
+
+    [gap] = result.goal_gaps
+    assert gap.status == "unclear"
+    assert gap.notes[0].statement.startswith("We do not know whether massage reduces cancer pain")
+    assert "wait-and-see" not in paths(result)
+
+
+# --- On the rendered results page -----------------------------------------------------------
+
+
+def results_page(client, goals, conditions=(), **preferences):
+    answers = {
+        "goals": sorted(goals),
+        "conditions": dict.fromkeys(conditions, "yes"),
+        "format": preferences.get("format", "any"),
+        "pressure": preferences.get("pressure", "any"),
+    }
+    response = client.post(reverse("results"), {"answers": answer_store.to_token(answers)})
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_results_page_says_which_answers_set_the_strictest_advice(client, seeded_module):
+    page = results_page(client, {"stress-anxiety"}, {"pregnancy", "osteoporosis"})
+
+    assert "More than one of your answers applies here. We follow the strictest advice." in page
+    assert "“Are you pregnant?”" in page
+
+
+def test_the_results_page_shows_downsides_as_prominently_as_benefits(client, seeded_module):
+    page = results_page(client, {"low-mood"})
+
+    assert page.count("<h4>What it may do for you</h4>") == page.count(
+        "<h4>Downsides and what it asks of you</h4>"
+    )
+    assert "about 1 in 20" in page
+    assert "Rated by our team, not yet checked by a clinician." in page
