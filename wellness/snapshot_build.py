@@ -124,8 +124,9 @@ def _build() -> CatalogueSnapshot:
         "group",
         "pressure",
         "only_for_condition__slug",
+        "what_to_expect",
     )
-    for slug, name, kind, *offered, pressure, only_for in rows.iterator(_CHUNK):
+    for slug, name, kind, *offered, pressure, only_for, expect in rows.iterator(_CHUNK):
         key = tuple(offered)
         if key not in formats:
             formats[key] = frozenset(
@@ -140,6 +141,7 @@ def _build() -> CatalogueSnapshot:
             share[pressure],
             None if only_for is None else share[only_for],
             techniques.get(slug, frozenset()),
+            share[expect],
         )
         by_kind[share[kind]].append(slug)
         for technique in therapies[slug].techniques:

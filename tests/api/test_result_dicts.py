@@ -145,6 +145,7 @@ recommendations = st.builds(
     suits=tuples(reasons),
     supporting_findings=st.integers(0, 100),
     harms=tuples(harms),
+    what_to_expect=texts,
     gate=st.sampled_from(["", "clearance", "caution"]),
 )
 contacts = st.builds(

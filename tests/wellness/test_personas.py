@@ -138,6 +138,9 @@ def test_prenatal_massage_is_never_listed_for_someone_not_pregnant(catalogue, go
         result = ask(catalogue, {goal}, conditions)
 
         assert "prenatal-massage" not in everything_listed(result)
+    # Asked for comfort in pregnancy without being pregnant, the person is told why nothing fits.
+    [gap] = ask(catalogue, {"pregnancy-comfort"}).goal_gaps
+    assert gap.status == "made-for-others"
 
 
 def test_arm_swelling_after_breast_cancer_puts_the_cancer_team_and_lymphoedema_service_first(
@@ -204,6 +207,7 @@ def test_every_option_shown_carries_its_harms_and_burdens(catalogue):
         for recommendation in ask(catalogue, {goal}).recommendations:
             categories = {h.category for h in recommendation.harms}
             assert {"side-effect", "time", "cost"} <= categories, recommendation.therapy.slug
+            assert recommendation.what_to_expect  # what a session is like
 
 
 def test_every_goal_without_a_good_option_says_why(catalogue):

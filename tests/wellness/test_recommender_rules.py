@@ -47,10 +47,10 @@ def test_a_limited_therapy_still_obeys_its_exclusions():
     assert [e.therapy.slug for e in result.excluded] == ["prenatal"]
 
 
-def test_a_goal_only_a_limited_therapy_helps_is_said_to_be_ruled_out():
+def test_a_goal_only_a_limited_therapy_helps_says_it_is_made_for_others():
     result = ask(LIMITED, {"pain"})
 
-    assert [(g.goal, g.status) for g in result.goal_gaps] == [("pain", "ruled-out")]
+    assert [(g.goal, g.status) for g in result.goal_gaps] == [("pain", "made-for-others")]
 
 
 # --- A finding limited to a technique --------------------------------------------------------

@@ -102,7 +102,7 @@ def reference_recommend(*, answers: Answers, catalogue: CatalogueSnapshot) -> Re
         recommendations=tuple(recommendations),
         excluded=tuple(excluded),
         set_aside=tuple(set_aside),
-        goal_gaps=tuple(_reference_gap(g, catalogue) for g in goals if g not in matched),
+        goal_gaps=tuple(_reference_gap(g, yes, catalogue) for g in goals if g not in matched),
         other_paths=_reference_paths(frozenset(goals), yes, catalogue),
     )
 
@@ -164,15 +164,16 @@ def _reference_card(facts, evidence, rules, goals, catalogue):
         ),
     )
     return Recommendation(
-        TherapyRef(facts.slug, facts.name, facts.kind),
-        score,
-        matched_goals,
-        tuple(benefits),
-        tuple(warnings),
-        tuple(_reason(r) for r in rules if r.effect == "suits"),
-        supporting,
-        _reference_harms(facts, catalogue),
-        warnings[0].effect if warnings else "",
+        therapy=TherapyRef(facts.slug, facts.name, facts.kind),
+        score=score,
+        matched_goals=matched_goals,
+        benefits=tuple(benefits),
+        warnings=tuple(warnings),
+        suits=tuple(_reason(r) for r in rules if r.effect == "suits"),
+        supporting_findings=supporting,
+        harms=_reference_harms(facts, catalogue),
+        what_to_expect=facts.what_to_expect,
+        gate=warnings[0].effect if warnings else "",
     )
 
 
@@ -196,21 +197,23 @@ def _reference_harms(facts, catalogue):
     )
 
 
-def _reference_gap(goal, catalogue):
+def _reference_gap(goal, yes, catalogue):
     findings = catalogue.findings_by_goal.get(goal, ())
     notes = tuple(_benefit(f) for f in findings if f.direction != "benefit")
-    helps = any(
-        f.direction == "benefit"
-        and any(
-            (f.therapy == slug)
-            or (f.therapy is None and f.technique in facts.techniques)
-            or (f.therapy is None and f.technique is None and f.kind == facts.kind)
-            for slug, facts in catalogue.therapies.items()
-        )
+    helped = {
+        slug
         for f in findings
-    )
+        if f.direction == "benefit"
+        for slug, facts in catalogue.therapies.items()
+        if (f.therapy == slug)
+        or (f.therapy is None and f.technique in facts.techniques)
+        or (f.therapy is None and f.technique is None and f.kind == facts.kind)
+    }
     directions = {n.direction for n in notes}
-    if helps:
+    others = {s for s in helped if catalogue.therapies[s].only_for not in (None, *yes)}
+    if helped and others == helped:
+        status = "made-for-others"
+    elif helped:
         status = "ruled-out"
     elif "harm" in directions:
         status = "harm"

@@ -85,7 +85,7 @@ def recommend(
     matched: set[str] = set()
     for slug, goal_evidence in evidence.items():
         therapy = catalogue.therapies[slug]
-        if therapy.only_for is not None and therapy.only_for not in yes:
+        if _made_for_others(therapy, yes):
             # Made for one group of people (prenatal massage: pregnancy), and for no one else.
             continue
         therapy_rules = _rules_for(slug, conditions, catalogue)
@@ -121,7 +121,7 @@ def recommend(
         ),
         excluded=tuple(excluded),
         set_aside=tuple(set_aside),
-        goal_gaps=tuple(_gap(g, catalogue) for g in goals if g not in matched),
+        goal_gaps=tuple(_gap(g, yes, catalogue) for g in goals if g not in matched),
         other_paths=_other_paths(frozenset(goals), yes, catalogue),
         more_recommendations=len(suitable) - len(shortlist),
     )
@@ -219,6 +219,7 @@ def _recommendation(
         suits=tuple(_reason(r) for r in _of(rules, "suits")),
         supporting_findings=supporting,
         harms=catalogue.harms_for(therapy),
+        what_to_expect=therapy.what_to_expect,
         gate=warnings[0].effect if warnings else "",
     )
 
@@ -227,18 +228,22 @@ def _reason(rule: RuleFacts) -> Reason:
     return Reason(condition=rule.condition, message=rule.message, source=rule.source)
 
 
-def _gap(goal: str, catalogue: CatalogueSnapshot) -> GoalGap:
+def _gap(goal: str, yes: frozenset[str], catalogue: CatalogueSnapshot) -> GoalGap:
     evidence = catalogue.evidence_by_goal.get(goal)
     if evidence is None:
         return GoalGap(goal=goal, notes=(), status="none")
     notes = tuple(benefit_of(f) for f in evidence.notes)
-    helps_someone = (
-        any(slug in catalogue.therapies for slug in evidence.own)
-        or any(catalogue.therapies_by_technique.get(t) for t in evidence.by_technique)
-        or any(catalogue.therapies_by_kind.get(k) for k in evidence.by_kind)
-    )
+    # The therapies a benefit finding speaks for. Only read for a goal nothing matched, so
+    # walking a kind's therapies here costs nothing on the usual path.
+    helped = [slug for slug in evidence.own if slug in catalogue.therapies]
+    for technique in evidence.by_technique:
+        helped.extend(catalogue.therapies_by_technique.get(technique, ()))
+    for kind in evidence.by_kind:
+        helped.extend(catalogue.therapies_by_kind.get(kind, ()))
     directions = {note.direction for note in notes}
-    if helps_someone:
+    if helped and all(_made_for_others(catalogue.therapies[slug], yes) for slug in helped):
+        status = "made-for-others"
+    elif helped:
         status = "ruled-out"
     elif "harm" in directions:
         status = "harm"
@@ -249,6 +254,10 @@ def _gap(goal: str, catalogue: CatalogueSnapshot) -> GoalGap:
     else:
         status = "none"
     return GoalGap(goal=goal, notes=notes, status=status)
+
+
+def _made_for_others(therapy: TherapyFacts, yes: frozenset[str]) -> bool:
+    return therapy.only_for is not None and therapy.only_for not in yes
 
 
 def _other_paths(

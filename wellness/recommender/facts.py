@@ -56,6 +56,7 @@ class TherapyFacts(_PickledByArguments):
     # A condition slug: the therapy is made for people who answer yes to it, and for no one else.
     only_for: str | None = None
     techniques: frozenset[str] = frozenset()
+    what_to_expect: str = ""  # what a session is like, in plain words
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -51,6 +51,7 @@ class Recommendation:
     suits: tuple[Reason, ...]
     supporting_findings: int
     harms: tuple[HarmFacts, ...] = ()
+    what_to_expect: str = ""  # what a session is like
     # The strictest advice that applies: "clearance", "caution", or "" for none. Where two
     # rules meet, the strictest wins; the warnings at this level say why.
     gate: str = ""
@@ -81,6 +82,8 @@ class GoalGap:
 
     ``status`` says which is true: ``ruled-out`` (there is evidence of benefit, but the
     therapies it is about are not suitable for this person or not offered as they chose),
+    ``made-for-others`` (the only therapies with evidence are made for people with a condition
+    this person did not answer yes to, such as prenatal massage),
     ``harm`` (studied, and it may make things worse), ``no-benefit`` (studied and shown not to
     help), ``unclear`` (studied, with unclear results), or ``none`` (not yet in our catalogue).
     """

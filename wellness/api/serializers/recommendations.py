@@ -259,6 +259,7 @@ class RecommendationSerializer(serializers.Serializer):
         help_text="Side effects, serious risks, the time it asks and what it costs: its own, "
         "its techniques' and its kind's.",
     )
+    what_to_expect = serializers.CharField(help_text="What a session is like, in plain words.")
     supporting_findings = serializers.IntegerField()
 
 
@@ -280,7 +281,8 @@ class GoalGapSerializer(serializers.Serializer):
     goal = serializers.CharField()
     status = serializers.ChoiceField(
         choices=list(GAP_WORDS),
-        help_text="ruled-out: evidence exists, but not for a therapy suitable for you; harm; "
+        help_text="ruled-out: evidence exists, but not for a therapy suitable for you; "
+        "made-for-others: only for therapies made for a group you are not in; harm; "
         "no-benefit: shown not to help; unclear: studied, unclear results; none: not yet in "
         "our catalogue.",
     )

@@ -89,6 +89,7 @@ def _recommendation(card: Recommendation) -> dict[str, Any]:
         "gate": card.gate,
         "suits": [_reason(reason) for reason in card.suits],
         "harms": [harm_dict(harm) for harm in card.harms],
+        "what_to_expect": card.what_to_expect,
         "supporting_findings": card.supporting_findings,
     }
 
