@@ -15,15 +15,19 @@ from django.db.models.sql import Query
 from django.db.models.sql.constants import SINGLE
 
 
-def record_full_clean(instance: models.Model, *, found: frozenset[str] = frozenset()) -> None:
+def record_full_clean(
+    instance: models.Model, *, found: frozenset[str] = frozenset(), keyed: bool = False
+) -> None:
     """Run ``instance.full_clean()``, raising the same ValidationError, in fewer queries.
 
     ``found`` names foreign keys the caller has just looked up itself, so they are not looked
-    up again (Django checks that each one exists with a query of its own).
+    up again (Django checks that each one exists with a query of its own). With ``keyed``, the
+    caller found the record by its unique natural key, so its unique fields need no query
+    either (a unique constraint of the model is still checked).
     """
     errors: dict[str, list[ValidationError]] = {}
     try:
-        instance.full_clean(exclude=found, validate_constraints=False)
+        instance.full_clean(exclude=found, validate_unique=not keyed, validate_constraints=False)
     except ValidationError as exc:
         errors = exc.update_error_dict(errors)
     for constraint in instance._meta.constraints:

@@ -30,6 +30,7 @@ from evidence.catalogue.schema import (
     LoadReport,
     SectionCount,
     describe,
+    natural_key,
     read_catalogue,
 )
 from evidence.catalogue.sections import EXPANDED_FIELDS
@@ -48,6 +49,7 @@ def catalogue_load(
     with transaction.atomic():
         loaded: dict[str, dict[str, models.Model]] = {section: {} for section in SECTIONS}
         for section in SECTIONS:
+            existing = _existing_by_key(section)
             for index, record in enumerate(data[section]):
                 where = f"{path}: {describe(section, index, record)}"
                 _load_record(
@@ -55,6 +57,7 @@ def catalogue_load(
                     record=record,
                     where=where,
                     loaded=loaded,
+                    existing=existing,
                     update=update,
                     version=version,
                     count=counts[section],
@@ -74,6 +77,7 @@ def _load_record(
     record: dict[str, Any],
     where: str,
     loaded: dict[str, dict[str, models.Model]],
+    existing: dict[tuple, models.Model],
     update: bool,
     version: str,
     count: SectionCount,
@@ -102,7 +106,7 @@ def _load_record(
             return
         values[model_field] = target_object
 
-    instance = _existing(model, section, record, loaded)
+    instance = existing.get(natural_key(section, record))
     creating = instance is None
     if creating:
         instance = model(**values)
@@ -122,7 +126,7 @@ def _load_record(
     try:
         # The references were just found by slug; only what the file itself says is checked.
         found = frozenset(field for _, field in references.values() if values.get(field))
-        record_full_clean(instance, found=found)
+        record_full_clean(instance, found=found, keyed=True)
     except ValidationError as exc:
         errors.extend(_messages(where, exc, section))
         return
@@ -151,14 +155,15 @@ def _find(loaded: dict[str, dict[str, models.Model]], section: str, slug: str):
     return found
 
 
-def _existing(model, section: str, record: dict[str, Any], loaded) -> models.Model | None:
+def _existing_by_key(section: str) -> dict[tuple, models.Model]:
+    """Return the section's records already in the database by natural key (one query)."""
+    model = MODELS[section]
     if section == "crisis_contacts":
-        return model.objects.filter(region=record["region"], name=record["name"]).first()
+        return {(c.region, c.name): c for c in model.objects.all()}
     if section == "safety_rules":
-        condition = _find(loaded, "conditions", record["condition"])
-        therapy = _find(loaded, "therapies", record["therapy"])
-        return model.objects.filter(condition=condition, therapy=therapy).first()
-    return model.objects.filter(slug=record["slug"]).first()
+        rules = model.objects.select_related("condition", "therapy")
+        return {(r.condition.slug, r.therapy.slug): r for r in rules}
+    return {(r.slug,): r for r in model.objects.all()}
 
 
 def _remember(loaded, section: str, record: dict[str, Any], instance: models.Model) -> None:

@@ -5,8 +5,8 @@ from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from evidence.models.sources import Source
-from evidence.models.subjects import ONE_SUBJECT, Certainty, subject_name
-from therapies.models import Goal, Technique, Therapy
+from evidence.models.subjects import ONE_SUBJECT, AboutOneSubject, Certainty, subject_name
+from therapies.models import Goal
 
 
 class FindingQuerySet(models.QuerySet):
@@ -14,7 +14,7 @@ class FindingQuerySet(models.QuerySet):
         return self.filter(source__status=Source.Status.PUBLISHED)
 
 
-class Finding(models.Model):
+class Finding(AboutOneSubject):
     """One claim of a source about a therapy (or a whole kind of therapy) and a goal."""
 
     # Public text, held to plain language (reading age 11-12).
@@ -45,30 +45,6 @@ class Finding(models.Model):
 
     slug = models.SlugField(max_length=120, unique=True)
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="findings")
-    therapy = models.ForeignKey(
-        Therapy,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="findings",
-        help_text="The therapy this finding is about. Leave empty for a whole kind.",
-    )
-    therapy_kind = models.CharField(
-        "kind of therapy",
-        max_length=16,
-        choices=Therapy.Kind.choices,
-        blank=True,
-        help_text="For a finding about a whole kind of therapy (e.g. all talking therapies).",
-    )
-    technique = models.ForeignKey(
-        Technique,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="findings",
-        help_text="For a finding about one technique (e.g. tummy massage): it applies to each "
-        "therapy that uses it, not to the whole kind.",
-    )
     goal = models.ForeignKey(Goal, on_delete=models.PROTECT, related_name="findings")
     outcome = models.CharField(
         max_length=200,

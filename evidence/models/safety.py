@@ -6,8 +6,8 @@ from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from evidence.models.sources import Source
-from evidence.models.subjects import ONE_SUBJECT, Certainty, subject_name
-from therapies.models import Condition, Technique, Therapy
+from evidence.models.subjects import ONE_SUBJECT, AboutOneSubject, Certainty, subject_name
+from therapies.models import Condition, Therapy
 
 
 class SafetyRule(models.Model):
@@ -55,7 +55,7 @@ class SafetyRule(models.Model):
         return (self.condition.slug, self.therapy.slug)
 
 
-class Harm(models.Model):
+class Harm(AboutOneSubject):
     """A downside of an option: a side effect, a serious risk, the time it asks, or its cost.
 
     Decision aids give each option's harms and burdens in as much detail as its benefits (IPDAS).
@@ -73,29 +73,6 @@ class Harm(models.Model):
         COST = "cost", "Cost and how to get it"
 
     slug = models.SlugField(max_length=120, unique=True)
-    therapy = models.ForeignKey(
-        Therapy,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="harms",
-        help_text="The therapy this is about. Leave empty for a whole kind or a technique.",
-    )
-    therapy_kind = models.CharField(
-        "kind of therapy",
-        max_length=16,
-        choices=Therapy.Kind.choices,
-        blank=True,
-        help_text="For a downside of a whole kind of therapy (e.g. all massage).",
-    )
-    technique = models.ForeignKey(
-        Technique,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="harms",
-        help_text="For a downside of one technique, shown on each therapy that uses it.",
-    )
     category = models.CharField(max_length=16, choices=Category.choices)
     description = models.TextField(
         help_text="What it is, in plain words, e.g. 'Soreness or stiffness for a day or two'."

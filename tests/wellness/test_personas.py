@@ -9,37 +9,15 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from tests.evidence.test_seed_catalogue import GOALS, MASSAGE
 from wellness import answers as answer_store
 from wellness.recommender import Answers, Result, recommend
 from wellness.selectors import catalogue_snapshot_build
 
 pytestmark = pytest.mark.django_db
 
-MASSAGES = {
-    "swedish-massage",
-    "deep-tissue-massage",
-    "sports-massage",
-    "trigger-point-therapy",
-    "myofascial-release",
-    "lymphatic-drainage",
-    "prenatal-massage",
-}
+MASSAGES = set(MASSAGE)
 FIRM = {"deep-tissue-massage", "sports-massage", "trigger-point-therapy", "myofascial-release"}
-GOALS = [
-    "stress-anxiety",
-    "sleep",
-    "pain-tension",
-    "low-back-pain",
-    "immune-function",
-    "low-mood",
-    "grief",
-    "sports-recovery",
-    "pregnancy-comfort",
-    "swelling",
-    "constipation",
-    "fibromyalgia",
-    "cancer-pain",
-]
 
 
 @pytest.fixture
