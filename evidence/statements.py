@@ -66,6 +66,8 @@ class FindingFacts:
     subject_is_name: bool = False  # a therapy's name keeps its capitals mid-sentence
 
 
+NO_COMPARATOR = "The source does not say what it was compared with."
+
 _HEDGES = {"high": "", "moderate": "probably ", "low": "may "}
 
 
@@ -146,10 +148,13 @@ def _units(number: Decimal, unit: str) -> str:
 
 def _times(ratio: Decimal) -> str:
     """Return a ratio as plain words: "about 3 times as high", "about 37% lower"."""
-    if ratio >= 1:
+    if ratio >= Decimal("1.5"):
         rounded = ratio.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP).normalize()
         return f"about {rounded:f} times as high"
-    return f"about {_whole((1 - ratio) * 100)}% lower"
+    change = (ratio - 1) * 100
+    if _whole(change) == "0":
+        return "about the same"
+    return f"about {_whole(change)}% {'higher' if change > 0 else 'lower'}"
 
 
 def _size(facts: FindingFacts) -> str:
@@ -192,7 +197,9 @@ def _found(facts: FindingFacts) -> str:
         found = f"{name} of {_two_places(value)}"
     else:
         found = f"a change of about {_whole(value)}%"
-    return f"They found {found}, but this could be down to chance."
+    # "They" needs the studies named just before it, by what they compared it with.
+    who = "They" if facts.comparator else "The studies"
+    return f"{who} found {found}, but this could be down to chance."
 
 
 def _crosses_no_effect(facts: FindingFacts) -> bool:
@@ -200,9 +207,16 @@ def _crosses_no_effect(facts: FindingFacts) -> bool:
     return facts.ci_low < no_effect < facts.ci_high
 
 
-def _signed_units(number: Decimal, unit: str, percent: bool) -> str:
-    amount = f"{_whole(number)}%" if percent else _units(number, unit)
-    return f"{amount} {'less' if number < 0 else 'more'}"
+def _signed_units(number: Decimal, facts: FindingFacts) -> str:
+    """Return one end of a range as "5% more" or "30% less".
+
+    A percent decrease is stored as a positive number, so its sign reads the other way round.
+    """
+    if facts.measure == "mean-difference":
+        amount, more = _units(number, facts.unit), number > 0
+    else:
+        amount, more = f"{_whole(number)}%", (number > 0) != (facts.measure == "percent-decrease")
+    return f"{amount} {'more' if more else 'less'}"
 
 
 def _range(facts: FindingFacts) -> str:
@@ -212,18 +226,29 @@ def _range(facts: FindingFacts) -> str:
     crosses = _crosses_no_effect(facts)
     tail = ", which includes no effect at all" if crosses else ""
     if facts.measure in RATIOS:
-        return f"The true value is likely between {low:.2f} and {high:.2f}{tail}."
+        if low < 1 and high <= 1:
+            return (
+                f"The true value is likely between about {_whole((1 - high) * 100)}% and "
+                f"{_whole((1 - low) * 100)}% lower."
+            )
+        return f"The true value is likely between {_times(low)} and {_times(high)}{tail}."
     if facts.measure in STANDARDISED:
         if crosses:
-            return f"The true effect size is likely between {low:.2f} and {high:.2f}{tail}."
+            # Sources sign effect sizes their own way, so the words say what a range across zero
+            # means without guessing which end is the better one.
+            return (
+                f"The true effect size is likely between {_exact(low, facts.measure)} and "
+                f"{_exact(high, facts.measure)}. This includes no effect at all, so it may help, "
+                "make no difference or make things worse."
+            )
         # The verb says which way it goes; the sizes read as amounts.
         ends = sorted((abs(low), abs(high)))
         return f"The true effect size is likely between {ends[0]:.2f} and {ends[1]:.2f}."
     percent = facts.measure != "mean-difference"
     if crosses:
         return (
-            f"The true effect is likely between {_signed_units(low, facts.unit, percent)} and "
-            f"{_signed_units(high, facts.unit, percent)}."
+            f"The true effect is likely between {_signed_units(low, facts)} and "
+            f"{_signed_units(high, facts)}."
         )
     ends = sorted((abs(low), abs(high)))
     if percent:
@@ -251,11 +276,16 @@ def finding_statement(facts: FindingFacts) -> str:
     """Return the plain-language statement of a finding, with its numbers and their range."""
     sentences = [_claim(facts) + _size(facts) + "."]
     # Short sentences read more easily than one long one: who, compared with what, then numbers.
-    if facts.population:
-        sentences.append(f"The studies looked at {facts.population}")
     if facts.comparator:
+        if facts.population:
+            sentences.append(f"The studies looked at {facts.population}")
         who = "They" if facts.population else "The studies"
         sentences.append(f"{who} compared this with {facts.comparator}")
+    elif facts.population:
+        # A view or an unnamed study compares with nothing we can name: say so, and never call
+        # it "the studies". (Every stored finding has its population.)
+        sentences.append(f"This is about {facts.population}")
+        sentences.append(NO_COMPARATOR)
     for extra in (_found(facts), _range(facts), _base(facts), facts.context):
         if extra.strip():
             sentences.append(extra)
@@ -373,7 +403,32 @@ def figures_for(finding) -> str:
 # --- Harms and burdens ----------------------------------------------------------------------
 
 # Denominators people read easily, for "about 1 in 20".
-_FRIENDLY = (2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 40, 50, 75, 100, 200, 500, 1000)
+_FRIENDLY = (
+    2,
+    3,
+    4,
+    5,
+    6,
+    8,
+    10,
+    12,
+    15,
+    20,
+    25,
+    30,
+    40,
+    50,
+    75,
+    100,
+    150,
+    200,
+    250,
+    300,
+    400,
+    500,
+    750,
+    1000,
+)
 
 
 def _one_in(percent: Decimal) -> str:
@@ -381,13 +436,19 @@ def _one_in(percent: Decimal) -> str:
     if percent <= 0 or percent > 50:
         return ""
     exact = 100 / float(percent)
-    nearest = min(_FRIENDLY, key=lambda n: abs(math.log(n / exact)))
-    return f"about 1 in {nearest}"
+    if exact > _FRIENDLY[-1]:
+        # Rare: two significant figures ("about 1 in 20,000"), never capped at the list's end.
+        nearest = int(float(f"{exact:.2g}"))
+    else:
+        nearest = min(_FRIENDLY, key=lambda n: abs(math.log(n / exact)))
+    return f"about 1 in {nearest:,}"
 
 
 def _percent(number: Decimal) -> str:
-    text = f"{number.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP).normalize():f}"
-    return f"{text}%"
+    rounded = number.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    if rounded == 0 and number > 0:
+        return "less than 0.1%"
+    return f"{rounded.normalize():f}%"
 
 
 def harm_statement(
@@ -416,8 +477,16 @@ def harm_statement(
             f"This happened to {_percent(percent)} of the {studied} studied"
             + (f" ({one_in})" if one_in else "")
         )
+    elif affected_count is not None:
+        sentences.append(
+            f"This happened to {affected_count:,} {'person' if affected_count == 1 else 'people'}"
+            " in the studies"
+        )
     if population:
-        sentences.append(f"The study looked at {population}")
+        # One study or a review of many: "this comes from" fits both.
+        sentences.append(f"This comes from {population}")
+    elif people_count and percent is None:
+        sentences.append(f"This comes from a study of {people_count:,} people")
     if context.strip():
         sentences.append(context)
     return " ".join(_sentence(s) for s in sentences if s.strip())

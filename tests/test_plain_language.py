@@ -9,8 +9,8 @@ import textstat
 from django.apps import apps
 
 from evidence.catalogue import catalogue_load
-from evidence.models import Finding
-from evidence.statements import statement_for
+from evidence.models import Finding, Harm
+from evidence.statements import NO_COMPARATOR, harm_statement_for, statement_for
 from tests.factories import TherapyFactory
 from therapies.readability import (
     LONGEST_WORD_SYLLABLES,
@@ -19,6 +19,7 @@ from therapies.readability import (
     reading_grade,
     too_hard,
 )
+from wellness.content import GAP_WORDS, PREFERENCE_REASONS
 
 ROOT = Path(__file__).resolve().parent.parent
 PUBLIC_TEMPLATES = [
@@ -99,6 +100,21 @@ def test_every_finding_statement_of_the_seed_catalogue_is_plain():
     hard = [(f.slug, reading_grade(statement_for(f))) for f in findings]
 
     assert [(slug, grade) for slug, grade in hard if grade > MAX_GRADE] == []
+
+
+@pytest.mark.django_db
+def test_every_harm_statement_of_the_seed_catalogue_is_plain():
+    catalogue_load()
+
+    hard = [(h.slug, reading_grade(harm_statement_for(h))) for h in Harm.objects.all()]
+
+    assert [(slug, grade) for slug, grade in hard if grade > MAX_GRADE] == []
+
+
+def test_the_engines_fixed_words_are_plain():
+    texts = {**GAP_WORDS, **PREFERENCE_REASONS, "no comparator": NO_COMPARATOR}
+
+    assert too_hard(texts) == {}
 
 
 def test_reading_grade_tells_plain_from_dense_text():

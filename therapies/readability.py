@@ -7,8 +7,8 @@ import textstat
 # Flesch-Kincaid grade 8 is a reading age of about 13; grade 6–7 is 11–12. We hold every text to
 # grade 8 at most, so a sentence of everyday words passes and a dense one does not.
 MAX_GRADE = 8.0
-# Below this many words a reading grade is noise (one four-syllable word scores 20), so a short
-# label passes when none of its words is long.
+# Below this many words a reading grade is noise (one long word alone can score 20), so a
+# short label passes when none of its words has more than four syllables.
 MIN_WORDS = 10
 LONGEST_WORD_SYLLABLES = 4
 

@@ -11,10 +11,10 @@ PREFERENCE_REASONS = {
 
 # Why a goal has no good option (``GoalGap.status``), said honestly.
 GAP_WORDS = {
-    "ruled-out": "There is some evidence for this, but the therapies it is about are not "
-    "suitable for you, or not offered in the way you chose. See below.",
-    "made-for-others": "The therapies with evidence for this are made for a group of people you "
-    "are not in, such as people who are pregnant.",
+    "ruled-out": "Some therapies may help with this. But they are not right for you, or they are "
+    "not offered in the way you chose. See below.",
+    "made-for-others": "The therapies that may help with this are only for some people, such as "
+    "people who are pregnant.",
     "harm": "This has been studied. The results suggest the therapies studied may make it worse.",
     "no-benefit": "This has been studied. The therapies studied were shown not to help.",
     "unclear": "This has been studied, but the results are unclear. We do not know if the "

@@ -109,7 +109,7 @@ def test_a_no_clear_effect_with_numbers_says_they_could_be_chance():
 
     assert statement == (
         "We do not know whether CBT for insomnia improves how long people sleep in total. "
-        "They found a difference of about 8 minutes, but this could be down to chance. "
+        "The studies found a difference of about 8 minutes, but this could be down to chance. "
         "The true effect is likely between 1 minute less and 16 minutes more."
     )
 
@@ -210,8 +210,9 @@ def test_a_standardised_range_that_crosses_zero_says_it_includes_no_effect():
     )
 
     assert statement.endswith(
-        "They found an effect size of 0.19, but this could be down to chance. "
-        "The true effect size is likely between -0.38 and 0.75, which includes no effect at all."
+        "The studies found an effect size of 0.19, but this could be down to chance. "
+        "The true effect size is likely between −0.38 and 0.75. This includes no effect at all, "
+        "so it may help, make no difference or make things worse."
     )
 
 
@@ -273,8 +274,9 @@ def test_a_ratio_below_one_is_a_share_lower_and_its_range_is_checked_against_one
     )
 
     assert statement.endswith(
-        "They found a risk ratio of 0.63, but this could be down to chance. "
-        "The true value is likely between 0.14 and 2.82, which includes no effect at all."
+        "The studies found a risk ratio of 0.63, but this could be down to chance. "
+        "The true value is likely between about 86% lower and about 2.8 times as high, "
+        "which includes no effect at all."
     )
     benefit = finding_statement(
         facts(
@@ -365,7 +367,7 @@ def test_a_harm_says_how_many_people_it_happened_to_as_a_share_and_one_in_n():
     assert statement == (
         "Lasting bad effects that people felt were caused by their therapy. "
         "This happened to 763 of 14,587 people studied (5.2%, about 1 in 20). "
-        "The study looked at people treated by 184 services."
+        "This comes from people treated by 184 services."
     )
 
 
@@ -382,4 +384,105 @@ def test_a_harm_with_a_percentage_alone_gives_it_and_no_invented_count():
 def test_a_burden_without_figures_is_just_its_words():
     assert harm_statement(description="You usually pay for it yourself") == (
         "You usually pay for it yourself."
+    )
+
+
+@pytest.mark.parametrize(
+    ("fields", "figure"),
+    [
+        # Rare: the frequency is not capped at the friendly list's end, nor shown as 0%.
+        ({"affected_count": 1, "people_count": 20000}, "(less than 0.1%, about 1 in 20,000)"),
+        ({"affected_count": 3, "people_count": 1000}, "(0.3%, about 1 in 300)"),
+        ({"affected_percent": Decimal("0.01")}, "less than 0.1% of the people studied"),
+    ],
+)
+def test_a_rare_harm_keeps_its_real_frequency(fields, figure):
+    assert figure in harm_statement(description="A rare harm", **fields)
+
+
+def test_a_harm_count_or_study_size_alone_is_still_shown():
+    assert harm_statement(description="A harm", affected_count=3) == (
+        "A harm. This happened to 3 people in the studies."
+    )
+    assert harm_statement(description="A harm", people_count=16) == (
+        "A harm. This comes from a study of 16 people."
+    )
+
+
+@pytest.mark.parametrize(
+    ("measure", "low", "high", "words"),
+    [
+        # A decrease is stored positive: -5 is 5% more, 30 is 30% less.
+        ("percent-decrease", "-5", "30", "between 5% more and 30% less"),
+        ("percent-increase", "-5", "30", "between 5% less and 30% more"),
+    ],
+)
+def test_a_percent_range_crossing_no_effect_says_which_way_each_end_goes(measure, low, high, words):
+    statement = finding_statement(
+        FindingFacts(
+            subject="Massage",
+            subject_is_plural=False,
+            outcome="pain",
+            direction="no-clear-effect",
+            certainty="low",
+            measure=measure,
+            value=Decimal("15"),
+            ci_low=Decimal(low),
+            ci_high=Decimal(high),
+        )
+    )
+
+    assert f"The true effect is likely {words}." in statement
+    # No population or comparison sentence comes before it, so "they" would have no one to mean.
+    assert "The studies found a change of about 15%" in statement
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [("1.00", "about the same"), ("0.999", "about the same"), ("1.2", "about 20% higher")],
+)
+def test_a_ratio_near_one_reads_as_a_share_not_as_one_times(value, words):
+    statement = finding_statement(
+        FindingFacts(
+            subject="Massage",
+            subject_is_plural=False,
+            outcome="sleep",
+            direction="benefit",
+            certainty="low",
+            measure="odds-ratio",
+            value=Decimal(value),
+        )
+    )
+
+    assert f"the odds were {words})" in statement
+
+
+def test_a_ratio_range_below_one_reads_as_how_much_lower():
+    statement = finding_statement(
+        FindingFacts(
+            subject="Being told about therapy first",
+            subject_is_plural=False,
+            outcome="bad effects",
+            direction="benefit",
+            certainty="low",
+            better="lower",
+            measure="odds-ratio",
+            value=Decimal("0.65"),
+            ci_low=Decimal("0.54"),
+            ci_high=Decimal("0.79"),
+        )
+    )
+
+    assert "The true value is likely between about 21% and 46% lower." in statement
+
+
+def test_a_finding_with_no_comparison_says_so_and_does_not_speak_of_studies():
+    statement = finding_statement(
+        facts(certainty="very-low", population="people with tight muscles, in one view")
+    )
+
+    assert statement == (
+        "We are very uncertain whether CBT improves sleep. "
+        "This is about people with tight muscles, in one view. "
+        "The source does not say what it was compared with."
     )
