@@ -73,7 +73,7 @@ class HarmInline(SourceRowInline, admin.StackedInline):
         "description",
         "population",
         ("affected_percent", "affected_count", "people_count"),
-        "certainty",
+        ("certainty", "clinician_checked"),
         "context",
     ]
 
@@ -303,26 +303,50 @@ class FindingAdmin(HistoryAdmin):
 
     @admin.action(description="Mark the rating as checked by a clinician", permissions=["change"])
     def mark_clinician_checked(self, request: HttpRequest, queryset: QuerySet) -> None:
-        checked = 0
-        for finding in queryset.filter(
-            certainty_rated_by=Finding.RatedBy.TEAM, clinician_checked=False
-        ):
-            finding.clinician_checked = True
-            finding._change_reason = "A clinician checked the certainty rating"
-            finding.save(update_fields=["clinician_checked", "updated_at"])
-            checked += 1
-        noun = "finding" if checked == 1 else "findings"
-        self.message_user(request, f"Marked {checked} {noun} as checked by a clinician.")
+        waiting = queryset.filter(certainty_rated_by=Finding.RatedBy.TEAM, clinician_checked=False)
+        _mark_checked(self, request, waiting, "finding", "findings")
 
 
 @admin.register(Harm)
 class HarmAdmin(HistoryAdmin):
-    list_display = ["__str__", "category", "certainty", "source"]
-    list_filter = ["category", "therapy_kind", "technique", "therapy", "certainty"]
+    list_display = ["__str__", "category", "certainty", "clinical_review", "source"]
+    list_filter = [
+        dashboard.HarmClinicalReviewFilter,
+        "category",
+        "therapy_kind",
+        "technique",
+        "therapy",
+        "certainty",
+    ]
     list_select_related = ["therapy", "technique", "source"]
     search_fields = ["slug", "description", "therapy__name", "technique__name", "source__title"]
     autocomplete_fields = ["source", "therapy", "technique"]
     readonly_fields = ["created_at", "updated_at"]
+    actions = ["mark_clinician_checked"]
+
+    @admin.display(description="Clinical review", ordering="clinician_checked")
+    def clinical_review(self, obj: Harm) -> str:
+        if not obj.certainty:
+            return "No rating"
+        return "Checked" if obj.clinician_checked else "Waiting for a clinician"
+
+    @admin.action(description="Mark the rating as checked by a clinician", permissions=["change"])
+    def mark_clinician_checked(self, request: HttpRequest, queryset: QuerySet) -> None:
+        waiting = queryset.exclude(certainty="").filter(clinician_checked=False)
+        _mark_checked(self, request, waiting, "harm", "harms")
+
+
+def _mark_checked(model_admin, request, waiting: QuerySet, one: str, many: str) -> None:
+    """Record that a clinician checked each rating, one history row each with the reason."""
+    checked = 0
+    for record in waiting:
+        record.clinician_checked = True
+        record._change_reason = "A clinician checked the certainty rating"
+        record.save(update_fields=["clinician_checked", "updated_at"])
+        checked += 1
+    model_admin.message_user(
+        request, f"Marked {checked} {one if checked == 1 else many} as checked by a clinician."
+    )
 
 
 @admin.register(SafetyRule)

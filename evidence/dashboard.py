@@ -12,7 +12,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
-from evidence.models import Finding, JobRequest, Source
+from evidence.models import Finding, Harm, JobRequest, Source
 
 
 def review_due_cutoff():
@@ -35,6 +35,32 @@ def sources_due_for_review() -> QuerySet[Source]:
 def findings_awaiting_clinical_review() -> QuerySet[Finding]:
     """Findings whose certainty our team rated and no clinician has checked yet."""
     return Finding.objects.filter(certainty_rated_by=Finding.RatedBy.TEAM, clinician_checked=False)
+
+
+def harms_awaiting_clinical_review() -> QuerySet[Harm]:
+    """Harms with a certainty (always our team's) that no clinician has checked yet."""
+    return Harm.objects.exclude(certainty="").filter(clinician_checked=False)
+
+
+class HarmClinicalReviewFilter(admin.SimpleListFilter):
+    title = "clinical review"
+    parameter_name = "clinical_review"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("waiting", "Rated by our team, waiting for a clinician"),
+            ("checked", "Rated by our team, checked by a clinician"),
+            ("unrated", "No certainty (time and cost)"),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "waiting":
+            return queryset.exclude(certainty="").filter(clinician_checked=False)
+        if self.value() == "checked":
+            return queryset.exclude(certainty="").filter(clinician_checked=True)
+        if self.value() == "unrated":
+            return queryset.filter(certainty="")
+        return queryset
 
 
 class ClinicalReviewFilter(admin.SimpleListFilter):
@@ -100,9 +126,10 @@ class Panel:
 
 
 def dashboard_panels() -> list[Panel]:
-    """Return the dashboard's lists with their counts and filtered admin links (six queries)."""
+    """Return the dashboard's lists with their counts and filtered admin links (seven queries)."""
     sources = reverse("admin:evidence_source_changelist")
     findings = reverse("admin:evidence_finding_changelist")
+    harms = reverse("admin:evidence_harm_changelist")
     jobs = reverse("admin:evidence_jobrequest_changelist")
     days = settings.SOURCE_REVIEW_MAX_AGE_DAYS
     return [
@@ -135,6 +162,15 @@ def dashboard_panels() -> list[Panel]:
             f"{findings}?clinical_review=waiting",
             "Ask a clinician to check each rating and its reason, then choose “Mark the rating "
             "as checked by a clinician”.",
+        ),
+        Panel(
+            "Harm ratings for a clinician",
+            "Side effects and risks whose certainty our team rated; a clinician has not checked "
+            "them yet.",
+            harms_awaiting_clinical_review().count(),
+            f"{harms}?clinical_review=waiting",
+            "Ask a clinician to check each rating against its source, then choose “Mark the "
+            "rating as checked by a clinician”.",
         ),
         Panel(
             "Findings without a source link",

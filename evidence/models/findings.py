@@ -5,7 +5,13 @@ from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from evidence.models.sources import Source
-from evidence.models.subjects import ONE_SUBJECT, AboutOneSubject, Certainty, subject_name
+from evidence.models.subjects import (
+    ONE_SUBJECT,
+    AboutOneSubject,
+    Certainty,
+    CheckedRating,
+    subject_name,
+)
 from therapies.models import Goal
 
 
@@ -14,7 +20,7 @@ class FindingQuerySet(models.QuerySet):
         return self.filter(source__status=Source.Status.PUBLISHED)
 
 
-class Finding(AboutOneSubject):
+class Finding(AboutOneSubject, CheckedRating):
     """One claim of a source about a therapy (or a whole kind of therapy) and a goal."""
 
     # Public text, held to plain language (reading age 11-12).
@@ -88,6 +94,9 @@ class Finding(AboutOneSubject):
         blank=True,
         help_text="Only when reported for this finding itself.",
     )
+    # A clinician's check (``clinician_checked``) is of these: changing one undoes it.
+    RATING_FIELDS = ("certainty", "certainty_rated_by", "certainty_reason")
+
     certainty = models.CharField(max_length=16, choices=Certainty.choices)
     certainty_rated_by = models.CharField(
         "certainty rated",
@@ -100,11 +109,6 @@ class Finding(AboutOneSubject):
         "how the certainty was rated",
         blank=True,
         help_text="For curators and clinicians: where GRADE started and why it moved down.",
-    )
-    clinician_checked = models.BooleanField(
-        "a clinician has checked the rating",
-        default=False,
-        help_text="Ratings by our team are flagged for clinical review until this is ticked.",
     )
     context = models.TextField(
         blank=True, help_text="One plain sentence of context added to the public statement."

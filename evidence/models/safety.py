@@ -6,7 +6,13 @@ from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from evidence.models.sources import Source
-from evidence.models.subjects import ONE_SUBJECT, AboutOneSubject, Certainty, subject_name
+from evidence.models.subjects import (
+    ONE_SUBJECT,
+    AboutOneSubject,
+    Certainty,
+    CheckedRating,
+    subject_name,
+)
 from therapies.models import Condition, Therapy
 
 
@@ -55,7 +61,7 @@ class SafetyRule(models.Model):
         return (self.condition.slug, self.therapy.slug)
 
 
-class Harm(AboutOneSubject):
+class Harm(AboutOneSubject, CheckedRating):
     """A downside of an option: a side effect, a serious risk, the time it asks, or its cost.
 
     Decision aids give each option's harms and burdens in as much detail as its benefits (IPDAS).
@@ -164,6 +170,11 @@ class Harm(AboutOneSubject):
 
     def __str__(self) -> str:
         return f"{subject_name(self)}: {self.get_category_display().lower()}"
+
+    @property
+    def needs_clinical_review(self) -> bool:
+        """Whether it has a certainty (always our team's) that no clinician has checked yet."""
+        return bool(self.certainty) and not self.clinician_checked
 
     def natural_key(self) -> tuple[str]:
         return (self.slug,)

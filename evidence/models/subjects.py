@@ -63,6 +63,48 @@ class AboutOneSubject(models.Model):
         abstract = True
 
 
+class CheckedRating(models.Model):
+    """A certainty rated by our team, and whether a clinician has checked it since.
+
+    A check is of one rating: change the rating (``RATING_FIELDS``) and the record waits for a
+    clinician again, unless the same edit ticks the check.
+    """
+
+    RATING_FIELDS: tuple[str, ...] = ("certainty",)
+
+    clinician_checked = models.BooleanField(
+        "a clinician has checked the rating",
+        default=False,
+        help_text="Ratings by our team are flagged for clinical review until this is ticked.",
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        before = getattr(self, "_rating_as_saved", None) or {}
+        was_checked = before.get("clinician_checked") and self.clinician_checked
+        if was_checked and any(
+            f in before and getattr(self, f) != before[f] for f in self.RATING_FIELDS
+        ):
+            self.clinician_checked = False
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "clinician_checked"}
+        super().save(*args, **kwargs)
+        self._rating_as_saved = self._rating()
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._rating_as_saved = instance._rating()
+        return instance
+
+    def _rating(self) -> dict:
+        # Only the fields loaded: a deferred one is not read (that would be a query each).
+        loaded = self.__dict__
+        return {f: loaded[f] for f in (*self.RATING_FIELDS, "clinician_checked") if f in loaded}
+
+
 def subject_name(record) -> str:
     """Return what a finding or harm is about, for staff: a therapy, a kind, or a technique."""
     if record.therapy_id:

@@ -70,7 +70,7 @@ class FindingFacts(_PickledByArguments):
     statement: str
     source: SourceRef
     technique: str | None = None  # a technique slug, for a finding about one technique
-    rated_by: str = "source"  # source | team: who rated the certainty
+    rated_by: str = "team"  # source | team: who rated the certainty (as the model, team)
     clinician_checked: bool = False  # for a rating by our team: a clinician has checked it
 
 
@@ -96,6 +96,7 @@ class HarmFacts(_PickledByArguments):
     certainty: str  # "" when not rated (time and cost)
     source: SourceRef | None  # None when there is none, or it is not published
     position: int = 0
+    clinician_checked: bool = False  # its certainty, always our team's, checked by a clinician
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

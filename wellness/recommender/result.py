@@ -22,7 +22,7 @@ class Benefit:
     direction: str
     sources: tuple[SourceRef, ...]
     finding: str = ""  # the finding's slug
-    rated_by: str = "source"  # source | team: who rated the certainty
+    rated_by: str = "team"  # source | team: who rated the certainty (as the model, team)
     clinician_checked: bool = False
 
 

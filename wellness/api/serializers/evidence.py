@@ -139,6 +139,10 @@ class HarmSerializer(serializers.ModelSerializer):
     statement = serializers.SerializerMethodField(
         help_text="The harm or burden in plain words, with how many people it affected."
     )
+    needs_clinical_review = serializers.BooleanField(
+        read_only=True,
+        help_text="True while its certainty (always our team's) awaits a clinician's check.",
+    )
     source = PublishedSourceRefField(help_text="Null when it has none, or it is not published.")
 
     class Meta:
@@ -155,6 +159,8 @@ class HarmSerializer(serializers.ModelSerializer):
             "affected_count",
             "people_count",
             "certainty",
+            "clinician_checked",
+            "needs_clinical_review",
             "context",
             "statement",
             "source",
@@ -309,4 +315,6 @@ class HarmWriteSerializer(CleanModelSerializer):
 
     class Meta:
         model = Harm
-        fields = [f for f in HarmSerializer.Meta.fields if f != "statement"]
+        fields = [
+            f for f in HarmSerializer.Meta.fields if f not in ("statement", "needs_clinical_review")
+        ]
