@@ -11,6 +11,7 @@ from tests.factories import (
     CrisisContactFactory,
     FindingFactory,
     GoalFactory,
+    HarmFactory,
     SafetyRuleFactory,
     SourceFactory,
     TherapyFactory,
@@ -138,6 +139,24 @@ def test_source_list_shows_published_sources_with_their_findings(api):
     assert shown["link"] == source.link
     assert [f["slug"] for f in shown["findings"]] == ["finding"]
     assert shown["findings"][0]["statement"] == statement_for(Finding.objects.get())
+
+
+def test_findings_and_harms_of_an_unpublished_therapy_are_hidden_from_the_public(api, as_curator):
+    source = SourceFactory(slug="trial")
+    hidden = TherapyFactory(published=False)
+    FindingFactory(slug="shown", source=source)
+    FindingFactory(slug="hidden", source=source, therapy=hidden)
+    HarmFactory(slug="hidden-harm", source=source, therapy=hidden)
+
+    [shown] = api.get("/api/v1/sources/").json()["results"]
+    [for_staff] = as_curator.get("/api/v1/sources/").json()["results"]
+
+    assert [f["slug"] for f in shown["findings"]] == ["shown"]
+    assert shown["harms"] == []
+    assert slugs(api.get("/api/v1/findings/")) == ["shown"]
+    assert api.get("/api/v1/findings/hidden/").status_code == 404
+    assert api.get("/api/v1/harms/").json()["count"] == 0
+    assert {f["slug"] for f in for_staff["findings"]} == {"shown", "hidden"}
 
 
 def test_review_details_of_a_source_are_for_staff_only(api, as_curator):

@@ -22,6 +22,7 @@ from wellness.api.serializers.base import (
     SourceRefSerializer,
     StrictIntegerField,
 )
+from wellness.api.serializers.result_dicts import other_path_dict
 from wellness.content import GAP_WORDS, PREFERENCE_REASONS
 from wellness.recommender import (
     FORMATS,
@@ -30,7 +31,6 @@ from wellness.recommender import (
     Answers,
     Benefit,
     GoalGap,
-    NextStepFacts,
     Result,
     SetAside,
 )
@@ -222,7 +222,12 @@ class HarmRefSerializer(serializers.Serializer):
     slug = serializers.CharField()
     category = serializers.ChoiceField(choices=Harm.Category.choices)
     statement = serializers.CharField(help_text="In plain words, with how many people it affected.")
-    certainty = serializers.CharField(help_text="GRADE certainty, or empty when not rated.")
+    certainty = serializers.CharField(
+        help_text="GRADE certainty, rated by our team, or empty when not rated."
+    )
+    clinician_checked = serializers.BooleanField(
+        help_text="Whether a clinician has checked the certainty our team gave it."
+    )
     source = SourceRefSerializer(allow_null=True)
 
 
@@ -339,8 +344,4 @@ class ResultSerializer(serializers.Serializer):
 
     @extend_schema_field(OtherPathSerializer(many=True))
     def get_other_paths(self, result: Result) -> list[dict[str, Any]]:
-        return [_other_path(step) for step in result.other_paths]
-
-
-def _other_path(step: NextStepFacts) -> dict[str, Any]:
-    return {"key": step.slug, "title": step.title, "text": step.text}
+        return [other_path_dict(step) for step in result.other_paths]

@@ -55,11 +55,13 @@ def harm_dict(harm: HarmFacts) -> dict[str, Any]:
         "category": harm.category,
         "statement": harm.statement,
         "certainty": harm.certainty,
+        "clinician_checked": harm.clinician_checked,
         "source": _source(harm.source),
     }
 
 
-def _other_path(step: NextStepFacts) -> dict[str, Any]:
+def other_path_dict(step: NextStepFacts) -> dict[str, Any]:
+    """Return a path besides a therapy as the API gives it."""
     return {"key": step.slug, "title": step.title, "text": step.text}
 
 
@@ -138,5 +140,5 @@ def result_dict(result: Result) -> dict[str, Any]:
             }
             for gap in result.goal_gaps
         ],
-        "other_paths": [_other_path(step) for step in result.other_paths],
+        "other_paths": [other_path_dict(step) for step in result.other_paths],
     }
