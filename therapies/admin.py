@@ -144,6 +144,7 @@ class TechniqueAdmin(HistoryAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["not_for"]
 
 
 @admin.register(NextStep)

@@ -145,7 +145,8 @@ class Technique(models.Model):
     """A way of working that some therapies include, such as tummy (abdominal) massage.
 
     A finding can be limited to a technique when its evidence is about that technique alone, so
-    it applies to the therapies that use it and not to their whole kind.
+    it applies to the therapies that use it and not to their whole kind. A technique that is not
+    given to some people (``not_for``) never counts as a benefit for them.
     """
 
     # Public text, held to plain language (reading age 11-12).
@@ -154,8 +155,16 @@ class Technique(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
     name = models.CharField(max_length=120, help_text="Plain words, e.g. 'Tummy massage'.")
     description = models.TextField(blank=True, help_text="What it is, in plain words.")
+    not_for = models.ManyToManyField(
+        "Condition",
+        blank=True,
+        related_name="techniques_not_for",
+        verbose_name="not used for people who answer yes to",
+        help_text="Its findings are never used for people who answer yes to one of these, as "
+        "tummy massage is not given in pregnancy.",
+    )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[not_for])
 
     class Meta:
         ordering = ["name"]

@@ -12,7 +12,7 @@ from django.conf import settings
 
 from evidence.models import Finding, Harm, SafetyRule, Source
 from evidence.statements import harm_statement_for, statement_for
-from therapies.models import Condition, CrisisContact, Goal, NextStep, Therapy
+from therapies.models import Condition, CrisisContact, Goal, NextStep, Technique, Therapy
 from wellness.recommender import (
     CatalogueSnapshot,
     ConditionFacts,
@@ -103,7 +103,7 @@ def _cyclic_gc_paused():
 
 
 def catalogue_snapshot_build() -> CatalogueSnapshot:
-    """Build a snapshot of the published catalogue from the database (a fixed 11 queries)."""
+    """Build a snapshot of the published catalogue from the database (a fixed 12 queries)."""
     with _cyclic_gc_paused():
         return _build()
 
@@ -233,6 +233,7 @@ def _build() -> CatalogueSnapshot:
     )
     harms = _harms(sources, share)
     next_steps = _next_steps(conditions, share)
+    not_for = _techniques_not_for(conditions, share)
     content = (
         therapies,
         goals,
@@ -242,6 +243,7 @@ def _build() -> CatalogueSnapshot:
         contacts,
         harms,
         next_steps,
+        not_for,
     )
     return CatalogueSnapshot(
         version=_version(content),
@@ -255,6 +257,7 @@ def _build() -> CatalogueSnapshot:
         harms=harms,
         next_steps=next_steps,
         therapies_by_technique={t: tuple(slugs) for t, slugs in by_technique.items()},
+        techniques_not_for=not_for,
     )
 
 
@@ -265,6 +268,16 @@ def _techniques_by_therapy() -> dict[str, frozenset[str]]:
     for therapy, technique in rows.iterator(_CHUNK):
         found[therapy].add(technique)
     return {therapy: frozenset(slugs) for therapy, slugs in found.items()}
+
+
+def _techniques_not_for(conditions, share) -> dict[str, frozenset[str]]:
+    """Return, for each technique not given to some people, their active conditions (one query)."""
+    found: dict[str, set[str]] = defaultdict(set)
+    rows = Technique.not_for.through.objects.values_list("technique__slug", "condition__slug")
+    for technique, condition in rows.iterator(_CHUNK):
+        if condition in conditions:
+            found[share[technique]].add(share[condition])
+    return {technique: frozenset(slugs) for technique, slugs in sorted(found.items())}
 
 
 class _HarmRow(NamedTuple):
@@ -292,16 +305,17 @@ def _harms(sources: _SourceRefs, share: _Shared) -> tuple[HarmFacts, ...]:
         "category",
         "certainty",
         "position",
+        "clinician_checked",
         *_HarmRow._fields,
         *_SOURCE_FIELDS,
         *_LINK_FIELDS,
     )
     harms = []
-    text_end = 7 + len(_HarmRow._fields)
+    text_end = 8 + len(_HarmRow._fields)
     # Every therapy's, published or not: staff reading an unpublished therapy see its downsides
     # as they will be shown; the engine only ever asks about published ones.
     for row in rows.iterator(_CHUNK):
-        slug, therapy, kind, technique, category, certainty, position = row[:7]
+        slug, therapy, kind, technique, category, certainty, position, checked = row[:8]
         source = row[text_end:]
         harms.append(
             HarmFacts(
@@ -310,10 +324,11 @@ def _harms(sources: _SourceRefs, share: _Shared) -> tuple[HarmFacts, ...]:
                 kind=share[kind] or None,
                 technique=None if technique is None else share[technique],
                 category=share[category],
-                statement=harm_statement_for(_HarmRow(*row[7:text_end])),
+                statement=harm_statement_for(_HarmRow(*row[8:text_end])),
                 certainty=share[certainty],
                 source=None if source[0] is None else sources.ref(*source),
                 position=position,
+                clinician_checked=checked,
             )
         )
     return tuple(harms)

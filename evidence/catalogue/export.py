@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from evidence.catalogue.schema import MODELS, REFERENCES, SCHEMA, SECTIONS
 from evidence.models import Finding, Harm, SafetyRule, Source
-from therapies.models import CrisisContact, NextStep, Therapy
+from therapies.models import CrisisContact, NextStep, Technique, Therapy
 
 ORDER = {
     "sources": ["slug"],
@@ -137,9 +137,19 @@ def _harm(obj: Harm) -> dict[str, Any]:
         "affected_count": obj.affected_count,
         "people_count": obj.people_count,
         "certainty": obj.certainty,
+        "clinician_checked": obj.clinician_checked,
         "context": obj.context,
         "source": obj.source.slug if obj.source_id else None,
         "position": obj.position,
+    }
+
+
+def _technique(obj: Technique) -> dict[str, Any]:
+    return {
+        "slug": obj.slug,
+        "name": obj.name,
+        "description": obj.description,
+        "not_for": sorted(c.slug for c in obj.not_for.all()),
     }
 
 
@@ -178,7 +188,7 @@ RECORD = {
     "sources": _source,
     "goals": _plain_fields("goals"),
     "conditions": _plain_fields("conditions"),
-    "techniques": _plain_fields("techniques"),
+    "techniques": _technique,
     "therapies": _therapy,
     "crisis_contacts": _contact,
     "findings": _finding,
@@ -196,6 +206,7 @@ QUERIES = {
     "harms": lambda qs: qs.select_related("source", "therapy", "technique"),
     "safety_rules": lambda qs: qs.select_related("condition", "therapy", "source"),
     "next_steps": lambda qs: qs.prefetch_related("conditions", "goals"),
+    "techniques": lambda qs: qs.prefetch_related("not_for"),
 }
 
 
@@ -211,6 +222,7 @@ def _without_defaults(section: str, record: dict[str, Any]) -> dict[str, Any]:
         "is_waiting": False,
         "techniques": [],
         "conditions": [],
+        "not_for": [],
     }
     kept = {}
     for name, value in record.items():

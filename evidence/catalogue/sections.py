@@ -170,6 +170,7 @@ SCHEMA: dict[str, tuple[Field, ...]] = {
         Field("slug", str),
         Field("name", str),
         Field("description", str, required=False),
+        Field("not_for", list, required=False, to_model=_set_later),
     ),
     "therapies": (
         Field("slug", str),
@@ -241,6 +242,7 @@ SCHEMA: dict[str, tuple[Field, ...]] = {
         Field("affected_count", int, required=False),
         Field("people_count", int, required=False),
         Field("certainty", str, required=False),
+        Field("clinician_checked", bool, required=False),
         Field("context", str, required=False),
         Field("source", str, required=False),
         Field("position", int, required=False),
@@ -270,6 +272,7 @@ LIST_SHAPES: dict[tuple[str, str], tuple[int | None, type | tuple[type, ...], se
     ("therapies", "formats"): (None, str, {"in-person", "online", "group"}),
     ("therapies", "goals"): (None, str, None),
     ("therapies", "techniques"): (None, str, None),
+    ("techniques", "not_for"): (None, str, None),
     ("findings", "ci"): (2, NUMBER, None),
     ("next_steps", "conditions"): (None, str, None),
     ("next_steps", "goals"): (None, str, None),
@@ -311,6 +314,7 @@ REFERENCES: dict[str, dict[str, tuple[str, str]]] = {
 
 # Many-to-many lists given by slug: file field -> (section it refers to, model field).
 MANY_TO_MANY: dict[str, dict[str, tuple[str, str]]] = {
+    "techniques": {"not_for": ("conditions", "not_for")},
     "therapies": {"goals": ("goals", "goals"), "techniques": ("techniques", "techniques")},
     "next_steps": {"conditions": ("conditions", "conditions"), "goals": ("goals", "goals")},
 }

@@ -31,7 +31,7 @@ QUERIES = {
     "/api/v1/findings/": 3,
     "/api/v1/safety-rules/": 3,
     "/api/v1/harms/": 3,
-    "/api/v1/techniques/": 3,
+    "/api/v1/techniques/": 4,  # + the conditions each is not for
     "/api/v1/other-paths/": 5,  # + the questions and the goals each is for
 }
 PAGE_SIZES = (5, 100)

@@ -10,6 +10,7 @@ from tests.factories import (
     ConditionFactory,
     FindingFactory,
     GoalFactory,
+    HarmFactory,
     SourceFactory,
     TechniqueFactory,
     TherapyFactory,
@@ -164,3 +165,32 @@ def test_wait_and_see_cannot_also_need_a_clinician(as_editor):
 
     assert "is_waiting" in field_errors(response)
     assert not NextStep.objects.filter(slug="wait").exists()
+
+
+def test_a_harm_whose_rating_changes_through_the_api_waits_again(as_curator):
+    harm = HarmFactory(certainty="low", clinician_checked=True)
+
+    response = as_curator.patch(
+        f"/api/v1/harms/{harm.slug}/", {"certainty": "very-low"}, format="json"
+    )
+
+    assert response.status_code == 200, response.content
+    assert response.json()["clinician_checked"] is False
+    assert response.json()["needs_clinical_review"] is True
+
+
+def test_a_technique_is_kept_from_the_conditions_it_is_not_for(as_editor, api):
+    pregnancy = ConditionFactory(slug="pregnancy")
+    technique = TechniqueFactory(slug="tummy", name="Tummy massage")
+
+    response = as_editor.patch(
+        f"/api/v1/techniques/{technique.slug}/", {"not_for": [pregnancy.slug]}, format="json"
+    )
+    unknown = as_editor.patch(
+        f"/api/v1/techniques/{technique.slug}/", {"not_for": ["no-such-thing"]}, format="json"
+    )
+
+    assert response.status_code == 200, response.content
+    assert api.get("/api/v1/techniques/tummy/").json()["not_for"] == ["pregnancy"]
+    assert "not_for" in field_errors(unknown)
+    assert list(technique.not_for.values_list("slug", flat=True)) == ["pregnancy"]

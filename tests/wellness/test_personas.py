@@ -169,6 +169,17 @@ def test_constipation_is_offered_only_massages_that_include_tummy_massage(catalo
     assert "tummy massage" in card(result, "swedish-massage").benefits[0].statement
 
 
+def test_someone_pregnant_is_not_offered_tummy_massage_for_constipation(catalogue):
+    result = ask(catalogue, {"constipation"}, {"pregnancy"})
+
+    assert "swedish-massage" not in shortlist(result)
+    assert all(
+        "tummy massage" not in b.statement for r in result.recommendations for b in r.benefits
+    )
+    [gap] = result.goal_gaps
+    assert gap.goal == "constipation"
+
+
 def test_where_two_rules_meet_the_strictest_wins(catalogue):
     result = ask(catalogue, {"stress-anxiety"}, {"pregnancy", "osteoporosis"})
 

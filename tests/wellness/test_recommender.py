@@ -99,6 +99,7 @@ def snapshot(
     *,
     harms=(),
     next_steps=NEXT_STEPS,
+    techniques_not_for=None,
 ):
     by_goal, by_condition = {}, {}
     for f in findings:
@@ -120,6 +121,7 @@ def snapshot(
         crisis_contacts=(CrisisContactFacts("Samaritans", "116 123", "", "", "Any time"),),
         harms=tuple(harms),
         next_steps=tuple(next_steps),
+        techniques_not_for=techniques_not_for or {},
     )
 
 

@@ -100,6 +100,44 @@ def test_a_therapys_own_finding_decides_before_its_techniques():
     assert slugs(ask(catalogue, {"sleep"})) == []
 
 
+def test_a_technique_not_given_to_someone_brings_no_evidence_for_them():
+    # Tummy massage is not given in pregnancy: its constipation evidence is not theirs.
+    catalogue = snapshot(
+        [therapy("swedish", techniques={"tummy"})],
+        findings=[
+            finding("tummy-sleep", "sleep", technique="tummy", certainty="very-low"),
+            finding("massage-pain", "pain", kind="massage", certainty="low"),
+        ],
+        techniques_not_for={"tummy": frozenset({"pregnancy"})},
+    )
+
+    pregnant = ask(catalogue, {"sleep", "pain"}, {"pregnancy"})
+    [card] = pregnant.recommendations
+    assert (card.therapy.slug, card.matched_goals) == ("swedish", ("pain",))
+    assert [b.finding for b in card.benefits] == ["massage-pain"]
+    # The goal only the technique speaks to says its therapies are not suitable for them.
+    assert [(g.goal, g.status) for g in pregnant.goal_gaps] == [("sleep", "ruled-out")]
+
+    [card] = ask(catalogue, {"sleep"}).recommendations
+    assert [b.finding for b in card.benefits] == ["tummy-sleep"]
+
+
+def test_a_goal_whose_only_benefit_a_therapys_own_finding_overrules_is_not_ruled_out():
+    # Massage as a whole may help, but Swedish massage's own studies found no difference: the
+    # person is told what was found, not that a suitable therapy was ruled out for them.
+    catalogue = snapshot(
+        [therapy("swedish")],
+        findings=[
+            finding("massage-grief", "grief", kind="massage"),
+            finding("swedish-grief", "grief", therapy="swedish", direction="no-effect"),
+        ],
+    )
+
+    [gap] = ask(catalogue, {"grief"}).goal_gaps
+
+    assert gap.status == "no-benefit"
+
+
 # --- Where two rules meet, the strictest wins ------------------------------------------------
 
 RULES = snapshot(
@@ -151,18 +189,20 @@ HARMS = snapshot(
         harm("massage-time", "time", kind="massage"),
         harm("swedish-cost", "cost", therapy="swedish"),
         harm("tummy-risk", "serious-risk", technique="tummy"),
+        harm("deep-sore", "side-effect", therapy="deep"),
         harm("talking-time", "time", kind="talking"),
     ],
 )
 
 
-def test_every_card_carries_its_harms_its_own_replacing_its_kinds_of_a_category():
+def test_every_card_carries_its_harms_side_effects_adding_up_burdens_replaced():
     result = ask(HARMS, {"pain"})
 
-    by_slug = {r.therapy.slug: [h.slug for h in r.harms] for r in result.recommendations}
+    by_slug = {r.therapy.slug: sorted(h.slug for h in r.harms) for r in result.recommendations}
+    # Deep tissue's own soreness adds to massage's; Swedish's own cost replaces massage's.
     assert by_slug == {
-        "deep": ["massage-sore", "massage-time", "massage-cost"],
-        "swedish": ["massage-sore", "tummy-risk", "massage-time", "swedish-cost"],
+        "deep": sorted(["deep-sore", "massage-sore", "massage-time", "massage-cost"]),
+        "swedish": sorted(["massage-sore", "tummy-risk", "massage-time", "swedish-cost"]),
     }
 
 

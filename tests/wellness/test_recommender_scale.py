@@ -65,7 +65,7 @@ def reference_recommend(*, answers: Answers, catalogue: CatalogueSnapshot) -> Re
     for condition in sorted(yes, key=lambda c: (catalogue.conditions[c].position, c)):
         for r in catalogue.rules_by_condition.get(condition, ()):
             rules.setdefault(r.therapy, []).append(r)
-    evidence = _reference_evidence(goals, catalogue)
+    evidence = _reference_evidence(goals, yes, catalogue)
     ranked, excluded, set_aside = [], [], []
     for slug in set(evidence) & set(catalogue.therapies):
         facts = catalogue.therapies[slug]
@@ -107,7 +107,7 @@ def reference_recommend(*, answers: Answers, catalogue: CatalogueSnapshot) -> Re
     )
 
 
-def _reference_evidence(goals, catalogue):
+def _reference_evidence(goals, yes, catalogue):
     matched: dict = {}
     for goal in goals:
         findings = catalogue.findings_by_goal.get(goal, ())
@@ -117,7 +117,12 @@ def _reference_evidence(goals, catalogue):
                 f
                 for f in findings
                 if f.therapy is None
-                and (f.technique in facts.techniques if f.technique else f.kind == facts.kind)
+                and (
+                    f.technique in facts.techniques
+                    and not catalogue.techniques_not_for.get(f.technique, frozenset()) & yes
+                    if f.technique
+                    else f.kind == facts.kind
+                )
             ]
             if own and not any(f.direction == "benefit" for f in own):
                 continue  # its own findings decide against it
@@ -183,7 +188,7 @@ def _reference_harms(facts, catalogue):
         for h in catalogue.harms
         if h.therapy == facts.slug or (h.therapy is None and h.technique in facts.techniques)
     ]
-    covered = {h.category for h in specific}
+    covered = {h.category for h in specific if h.category in ("time", "cost")}
     general = [
         h
         for h in catalogue.harms
@@ -200,14 +205,18 @@ def _reference_harms(facts, catalogue):
 def _reference_gap(goal, yes, catalogue):
     findings = catalogue.findings_by_goal.get(goal, ())
     notes = tuple(_benefit(f) for f in findings if f.direction != "benefit")
+    with_own = {f.therapy for f in findings if f.therapy is not None}
     helped = {
         slug
         for f in findings
         if f.direction == "benefit"
         for slug, facts in catalogue.therapies.items()
         if (f.therapy == slug)
-        or (f.therapy is None and f.technique in facts.techniques)
-        or (f.therapy is None and f.technique is None and f.kind == facts.kind)
+        or (
+            slug not in with_own
+            and f.therapy is None
+            and (f.technique in facts.techniques if f.technique else f.kind == facts.kind)
+        )
     }
     directions = {n.direction for n in notes}
     others = {s for s in helped if catalogue.therapies[s].only_for not in (None, *yes)}
@@ -300,7 +309,13 @@ def catalogues(draw):
         rule(t, c, draw(st.sampled_from(["exclude", "clearance", "caution", "suits"])))
         for t, c in sorted(pairs)
     ]
-    return snapshot(therapies, findings, rules, harms=harms)
+    not_for = draw(
+        st.dictionaries(
+            st.sampled_from(TECHNIQUES),
+            st.frozensets(st.sampled_from(CONDITION_NAMES[:3]), min_size=1),
+        )
+    )
+    return snapshot(therapies, findings, rules, harms=harms, techniques_not_for=not_for)
 
 
 @settings(max_examples=500, deadline=None)
@@ -450,6 +465,7 @@ def test_snapshot_version_hashes_the_whole_content_as_before(seeded):
         built.crisis_contacts,
         built.harms,
         built.next_steps,
+        built.techniques_not_for,
     )
 
     # Fed to the hash in pieces, but byte for byte the repr that the version always hashed.

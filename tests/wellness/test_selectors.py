@@ -34,7 +34,7 @@ def test_snapshot_build_runs_the_same_queries_at_any_size(seeded, extra, django_
 
     # Therapies, their techniques, goals, conditions, findings, safety rules, crisis lines,
     # harms, and the other paths with the questions and goals each is for.
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         snapshot = selectors.catalogue_snapshot_build()
 
     assert len(snapshot.therapies) == Therapy.objects.published().count() == 13 + extra

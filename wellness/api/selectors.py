@@ -59,20 +59,28 @@ def crisis_contacts_for_api(*, everything: bool) -> QuerySet[CrisisContact]:
 
 
 def sources_for_api(*, everything: bool) -> QuerySet[Source]:
-    """Return sources with their findings: published ones, or all of them for staff."""
+    """Return sources with their findings and harms: published ones, or all of them for staff.
+
+    The public sees no finding or harm of an unpublished therapy, as on the source's page.
+    """
+    findings, harms = _findings(), _harms()
     if everything:
         sources = Source.objects.select_related("submitted_by", "reviewed_by")
     else:
         sources = Source.objects.published()
+        findings = findings.exclude(therapy__published=False)
+        harms = harms.exclude(therapy__published=False)
     return sources.order_by("-year", "title", "slug").prefetch_related(
-        Prefetch("findings", queryset=_findings()), Prefetch("harms", queryset=_harms())
+        Prefetch("findings", queryset=findings), Prefetch("harms", queryset=harms)
     )
 
 
 def findings_for_api(*, everything: bool) -> QuerySet[Finding]:
-    """Return findings: those of published sources, or all of them for staff."""
+    """Return findings: for the public, those of published sources and therapies; all for staff."""
     findings = _findings()
-    return findings if everything else findings.published()
+    if everything:
+        return findings
+    return findings.published().exclude(therapy__published=False)
 
 
 def safety_rules_for_api(*, everything: bool) -> QuerySet[SafetyRule]:
@@ -98,7 +106,7 @@ def harms_for_api(*, everything: bool) -> QuerySet[Harm]:
 
 def techniques_for_api(*, everything: bool) -> QuerySet[Technique]:
     """Return the techniques findings and harms can be limited to."""
-    return Technique.objects.order_by("name", "slug")
+    return Technique.objects.order_by("name", "slug").prefetch_related("not_for")
 
 
 def next_steps_for_api(*, everything: bool) -> QuerySet[NextStep]:

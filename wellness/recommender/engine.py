@@ -11,7 +11,8 @@ from the database. The rules, in order (DESIGN section 3):
 3. Fit: a candidate has a published finding of benefit for a chosen goal: its own; else its
    techniques' (a finding limited to one technique, such as tummy massage) and its kind's. A
    therapy limited to a condition (prenatal massage: pregnancy) is a candidate only for people
-   who answered yes to it. A ``suits`` rule never makes a candidate on its own.
+   who answered yes to it; a technique not given to people with a condition (tummy massage:
+   pregnancy) brings no evidence for them. A ``suits`` rule never makes a candidate on its own.
    Score = sum over matched goals of the certainty weight of the best finding. Among equal
    scores: fewer safety gates first (a clearance weighs more than a caution), then therapies
    made for the person (``suits``), then name, then slug. So a ``suits`` rule never lifts weak
@@ -78,7 +79,7 @@ def recommend(
         key=lambda g: (catalogue.goals[g].position, g),
     )
     conditions = sorted(yes, key=lambda c: (catalogue.conditions[c].position, c))
-    evidence = _evidence_for(goals, catalogue)
+    evidence = _evidence_for(goals, yes, catalogue)
 
     suitable: list[tuple[tuple, TherapyFacts, dict[str, Ranked], list[RuleFacts]]] = []
     excluded, set_aside = [], []
@@ -147,8 +148,15 @@ def _of(rules: list[RuleFacts] | tuple[RuleFacts, ...], effect: str) -> list[Rul
     return [r for r in rules if r.effect == effect]
 
 
-def _evidence_for(goals: list[str], catalogue: CatalogueSnapshot) -> dict[str, dict[str, Ranked]]:
-    """Return therapy slug → goal → the benefit findings that make it match that goal."""
+def _evidence_for(
+    goals: list[str], yes: frozenset[str], catalogue: CatalogueSnapshot
+) -> dict[str, dict[str, Ranked]]:
+    """Return therapy slug → goal → the benefit findings that make it match that goal.
+
+    A technique not given to people with one of the yes-answers (tummy massage in pregnancy)
+    brings no evidence for this person.
+    """
+    not_given = {t for t, conditions in catalogue.techniques_not_for.items() if conditions & yes}
     matched: dict[str, dict[str, Ranked]] = {}
     for goal in goals:
         evidence = catalogue.evidence_by_goal.get(goal)
@@ -162,6 +170,8 @@ def _evidence_for(goals: list[str], catalogue: CatalogueSnapshot) -> dict[str, d
             if slug in catalogue.therapies:
                 parts[slug] = [own]
         for technique, ranked in evidence.by_technique.items():
+            if technique in not_given:
+                continue
             for slug in catalogue.therapies_by_technique.get(technique, ()):
                 if slug in parts or slug not in evidence.decided:
                     parts.setdefault(slug, []).append(ranked)
@@ -233,13 +243,16 @@ def _gap(goal: str, yes: frozenset[str], catalogue: CatalogueSnapshot) -> GoalGa
     if evidence is None:
         return GoalGap(goal=goal, notes=(), status="none")
     notes = tuple(benefit_of(f) for f in evidence.notes)
-    # The therapies a benefit finding speaks for. Only read for a goal nothing matched, so
-    # walking a kind's therapies here costs nothing on the usual path.
-    helped = [slug for slug in evidence.own if slug in catalogue.therapies]
-    for technique in evidence.by_technique:
-        helped.extend(catalogue.therapies_by_technique.get(technique, ()))
-    for kind in evidence.by_kind:
-        helped.extend(catalogue.therapies_by_kind.get(kind, ()))
+    # The therapies a benefit finding speaks for, as matching decides it: a therapy's own
+    # findings first, so one its own evidence does not back is not "ruled out". (A technique
+    # not given to this person still counts: its therapies are not suitable for them.) Only
+    # read for a goal nothing matched, so walking a kind's therapies costs nothing usually.
+    helped = {slug for slug in evidence.own if slug in catalogue.therapies}
+    general = [
+        *(catalogue.therapies_by_technique.get(t, ()) for t in evidence.by_technique),
+        *(catalogue.therapies_by_kind.get(k, ()) for k in evidence.by_kind),
+    ]
+    helped.update(s for slugs in general for s in slugs if s not in evidence.decided)
     directions = {note.direction for note in notes}
     if helped and all(_made_for_others(catalogue.therapies[slug], yes) for slug in helped):
         status = "made-for-others"

@@ -109,6 +109,11 @@ class GoalEvidence:
         )
 
 
+# The categories a therapy's or technique's own record replaces its kind's of: one
+# description each. Side effects and serious risks are never replaced, only added to.
+_REPLACED_BY_SPECIFIC = frozenset({"time", "cost"})
+
+
 def _harm_order(harm: HarmFacts) -> tuple:
     return (HARM_ORDER.get(harm.category, len(HARM_ORDER)), harm.position, harm.slug)
 
@@ -120,7 +125,8 @@ class CatalogueSnapshot(_PickledByArguments):
     Give the collections; the indexes are derived from them when the snapshot is made
     (``therapies_by_kind`` and ``therapies_by_technique`` may be given too, by a builder that
     already walks the therapies).
-    ``next_steps`` are in the order they are shown.
+    ``next_steps`` are in the order they are shown; ``techniques_not_for`` names the
+    techniques some people are not given.
     """
 
     version: str
@@ -138,6 +144,9 @@ class CatalogueSnapshot(_PickledByArguments):
     harms: tuple[HarmFacts, ...] = ()
     next_steps: tuple[NextStepFacts, ...] = ()
     therapies_by_technique: Mapping[str, tuple[str, ...]] | None = None
+    # Technique slug → the conditions whose yes-answer means it is not given (tummy massage:
+    # pregnancy); its findings then never count for that person.
+    techniques_not_for: Mapping[str, frozenset[str]] = dataclasses.field(default_factory=dict)
     evidence_by_goal: Mapping[str, GoalEvidence] = dataclasses.field(init=False, repr=False)
     rules_by_condition_therapy: Mapping[str, Mapping[str, tuple[RuleFacts, ...]]] = (
         dataclasses.field(init=False, repr=False)
@@ -196,9 +205,11 @@ class CatalogueSnapshot(_PickledByArguments):
     def harms_for(self, therapy: TherapyFacts) -> tuple[HarmFacts, ...]:
         """Return a therapy's harms and burdens: its own, its techniques' and its kind's.
 
-        Specific outranks general, as for findings: where the therapy or one of its techniques
-        has a record of a category (say, the time CBT asks), its kind's records of that category
-        are left out.
+        Side effects and serious risks add up: a therapy's own side effect (feeling sleepier in
+        the first weeks of CBT for insomnia) never hides its kind's (lasting bad effects of
+        talking therapy). A burden is one description, so the specific one replaces the general:
+        where the therapy or a technique says what time it asks or what it costs, its kind's
+        record of that is left out.
         """
         specific = [
             h
@@ -208,7 +219,7 @@ class CatalogueSnapshot(_PickledByArguments):
             )
             for h in self.harms_by_subject.get(s, ())
         ]
-        covered = {h.category for h in specific}
+        covered = {h.category for h in specific} & _REPLACED_BY_SPECIFIC
         general = [
             h
             for h in self.harms_by_subject.get(("kind", therapy.kind), ())

@@ -133,9 +133,11 @@ class TherapyWriteSerializer(CleanModelSerializer):
 
 
 class TechniqueSerializer(CleanModelSerializer):
+    not_for = SlugRefField(many=True, queryset=Condition.objects.all(), required=False)
+
     class Meta:
         model = Technique
-        fields = ["slug", "name", "description"]
+        fields = ["slug", "name", "description", "not_for"]
 
 
 class NextStepSerializer(CleanModelSerializer):
