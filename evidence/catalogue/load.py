@@ -3,8 +3,10 @@
 The file is checked whole before anything is kept: a malformed file is rejected with the file,
 the record and the field named, and the database is left as it was. Loading is idempotent: records
 are matched on their natural keys, and a record equal to the file is not written again (so no new
-history row appears either). A record that staff changed since it was loaded is kept as staff left
-it unless ``update`` is asked for, so a restart never undoes their work.
+history row appears either). A record the loader wrote and nobody changed since takes the file's
+new values, so a corrected rating reaches every database; a record that staff changed since it
+was loaded is kept as staff left it unless ``update`` is asked for, so a restart never undoes
+their work.
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ from evidence.catalogue.schema import (
 from evidence.catalogue.sections import EXPANDED_FIELDS
 
 # --- Writing ---------------------------------------------------------------------------------
+
+LOADED_REASON = "Loaded from the seed catalogue"
 
 
 def catalogue_load(
@@ -116,7 +120,7 @@ def _load_record(
             count.unchanged += 1
             _remember(loaded, section, record, instance)
             return
-        if not update:
+        if not update and _changed_since_loaded(instance):
             count.kept += 1
             _remember(loaded, section, record, instance)
             return
@@ -130,7 +134,7 @@ def _load_record(
     except ValidationError as exc:
         errors.extend(_messages(where, exc, section))
         return
-    instance._change_reason = f"Loaded from the seed catalogue, version {version}"
+    instance._change_reason = f"{LOADED_REASON}, version {version}"
     instance.save()
     for name, (target, model_field) in MANY_TO_MANY.get(section, {}).items():
         slugs = record.get(name) or []
@@ -145,6 +149,21 @@ def _load_record(
     else:
         count.updated += 1
     _remember(loaded, section, record, instance)
+
+
+def _changed_since_loaded(instance: models.Model) -> bool:
+    """Whether anyone changed the record since the loader last wrote it (one query).
+
+    Its latest history row must be the loader's and hold the values the record has now, so a
+    write that made no history row (a queryset update) also counts as a change.
+    """
+    latest = instance.history.first()
+    if latest is None or not (latest.history_change_reason or "").startswith(LOADED_REASON):
+        return True
+    return any(
+        getattr(latest, field.attname) != getattr(instance, field.attname)
+        for field in instance._meta.concrete_fields
+    )
 
 
 def _find(loaded: dict[str, dict[str, models.Model]], section: str, slug: str):

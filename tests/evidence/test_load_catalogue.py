@@ -146,6 +146,27 @@ def test_staff_edits_are_kept_unless_update_is_asked_for(tmp_path):
 
 
 @pytest.mark.django_db
+def test_a_record_nobody_changed_takes_the_files_new_values(tmp_path):
+    catalogue_load(path=write(tmp_path, SMALL))
+    edited = Therapy.objects.get(slug="calm-massage")
+    edited.summary = "Edited by staff in the admin."
+    edited.save()
+    corrected = SMALL.replace('    version: "test.1"', '    version: "test.2"').replace(
+        "A slow, gentle massage.", "A slow massage."
+    )
+    corrected = corrected.replace("title: A trial of gentle massage", "title: A gentle trial")
+
+    report = catalogue_load(path=write(tmp_path, corrected))
+
+    assert Source.objects.get(slug="trial-a").title == "A gentle trial"
+    assert Source.objects.get(slug="trial-a").history.first().history_change_reason == (
+        "Loaded from the seed catalogue, version test.2"
+    )
+    assert Therapy.objects.get().summary == "Edited by staff in the admin."
+    assert (report.counts["sources"].updated, report.counts["therapies"].kept) == (1, 1)
+
+
+@pytest.mark.django_db
 def test_update_clears_a_field_left_out_of_the_file(tmp_path):
     catalogue_load(path=write(tmp_path, SMALL))
     without_range = SMALL.replace("        ci: [5.7, 23.8]\n", "")

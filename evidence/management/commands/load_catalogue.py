@@ -8,7 +8,8 @@ from evidence.catalogue import DEFAULT_PATH, SECTIONS, CatalogueError, catalogue
 class Command(BaseCommand):
     help = (
         "Load the seed catalogue file whole, or reject it and change nothing. "
-        "Records staff changed since are kept unless --update is given."
+        "Records nobody changed since the last load take the file's values; records staff "
+        "changed are kept unless --update is given."
     )
 
     def add_arguments(self, parser):
