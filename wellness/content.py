@@ -15,6 +15,9 @@ GAP_WORDS = {
     "not offered in the way you chose. See below.",
     "made-for-others": "The therapies that may help with this are only for some people, such as "
     "people who are pregnant.",
+    "not-given": "There is some evidence for this. But it is about a way of doing a therapy that "
+    "is not used for people in your situation, such as tummy massage in pregnancy. Ask your "
+    "doctor, nurse or midwife what could help.",
     "harm": "This has been studied. The results suggest the therapies studied may make it worse.",
     "no-benefit": "This has been studied. The therapies studied were shown not to help.",
     "unclear": "This has been studied, but the results are unclear. We do not know if the "

@@ -115,8 +115,8 @@ def test_a_technique_not_given_to_someone_brings_no_evidence_for_them():
     [card] = pregnant.recommendations
     assert (card.therapy.slug, card.matched_goals) == ("swedish", ("pain",))
     assert [b.finding for b in card.benefits] == ["massage-pain"]
-    # The goal only the technique speaks to says its therapies are not suitable for them.
-    assert [(g.goal, g.status) for g in pregnant.goal_gaps] == [("sleep", "ruled-out")]
+    # The goal only the technique speaks to says the technique is not used for them.
+    assert [(g.goal, g.status) for g in pregnant.goal_gaps] == [("sleep", "not-given")]
 
     [card] = ask(catalogue, {"sleep"}).recommendations
     assert [b.finding for b in card.benefits] == ["tummy-sleep"]

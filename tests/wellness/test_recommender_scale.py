@@ -206,24 +206,28 @@ def _reference_gap(goal, yes, catalogue):
     findings = catalogue.findings_by_goal.get(goal, ())
     notes = tuple(_benefit(f) for f in findings if f.direction != "benefit")
     with_own = {f.therapy for f in findings if f.therapy is not None}
-    helped = {
-        slug
-        for f in findings
-        if f.direction == "benefit"
-        for slug, facts in catalogue.therapies.items()
-        if (f.therapy == slug)
-        or (
-            slug not in with_own
-            and f.therapy is None
-            and (f.technique in facts.techniques if f.technique else f.kind == facts.kind)
-        )
-    }
+    not_given = {t for t, c in catalogue.techniques_not_for.items() if c & yes}
+    helped, withheld = set(), set()
+    for f in findings:
+        if f.direction != "benefit":
+            continue
+        for slug, facts in catalogue.therapies.items():
+            if f.therapy == slug:
+                helped.add(slug)
+            elif slug in with_own or f.therapy is not None:
+                continue
+            elif f.technique and f.technique in facts.techniques:
+                (withheld if f.technique in not_given else helped).add(slug)
+            elif not f.technique and f.kind == facts.kind:
+                helped.add(slug)
     directions = {n.direction for n in notes}
     others = {s for s in helped if catalogue.therapies[s].only_for not in (None, *yes)}
     if helped and others == helped:
         status = "made-for-others"
     elif helped:
         status = "ruled-out"
+    elif withheld:
+        status = "not-given"
     elif "harm" in directions:
         status = "harm"
     elif "no-effect" in directions:

@@ -244,20 +244,34 @@ def _gap(goal: str, yes: frozenset[str], catalogue: CatalogueSnapshot) -> GoalGa
         return GoalGap(goal=goal, notes=(), status="none")
     notes = tuple(benefit_of(f) for f in evidence.notes)
     # The therapies a benefit finding speaks for, as matching decides it: a therapy's own
-    # findings first, so one its own evidence does not back is not "ruled out". (A technique
-    # not given to this person still counts: its therapies are not suitable for them.) Only
-    # read for a goal nothing matched, so walking a kind's therapies costs nothing usually.
+    # findings first, so one its own evidence does not back is not "ruled out". A technique not
+    # given to this person (tummy massage in pregnancy) speaks for no therapy of theirs: a goal
+    # only such evidence is about says so. Only read for a goal nothing matched, so walking a
+    # kind's therapies costs nothing usually.
+    not_given = {t for t, conditions in catalogue.techniques_not_for.items() if conditions & yes}
     helped = {slug for slug in evidence.own if slug in catalogue.therapies}
     general = [
-        *(catalogue.therapies_by_technique.get(t, ()) for t in evidence.by_technique),
+        *(
+            catalogue.therapies_by_technique.get(t, ())
+            for t in evidence.by_technique
+            if t not in not_given
+        ),
         *(catalogue.therapies_by_kind.get(k, ()) for k in evidence.by_kind),
     ]
     helped.update(s for slugs in general for s in slugs if s not in evidence.decided)
+    withheld = any(
+        s not in evidence.decided
+        for t in evidence.by_technique
+        if t in not_given
+        for s in catalogue.therapies_by_technique.get(t, ())
+    )
     directions = {note.direction for note in notes}
     if helped and all(_made_for_others(catalogue.therapies[slug], yes) for slug in helped):
         status = "made-for-others"
     elif helped:
         status = "ruled-out"
+    elif withheld:
+        status = "not-given"
     elif "harm" in directions:
         status = "harm"
     elif "no-effect" in directions:

@@ -83,7 +83,9 @@ class GoalGap:
     ``status`` says which is true: ``ruled-out`` (there is evidence of benefit, but the
     therapies it is about are not suitable for this person or not offered as they chose),
     ``made-for-others`` (the only therapies with evidence are made for people with a condition
-    this person did not answer yes to, such as prenatal massage),
+    this person did not answer yes to, such as prenatal massage), ``not-given`` (the only
+    evidence of benefit is about a technique not given to people with one of this person's
+    yes-answers, such as tummy massage in pregnancy),
     ``harm`` (studied, and it may make things worse), ``no-benefit`` (studied and shown not to
     help), ``unclear`` (studied, with unclear results), or ``none`` (not yet in our catalogue).
     """

@@ -287,7 +287,8 @@ class GoalGapSerializer(serializers.Serializer):
     status = serializers.ChoiceField(
         choices=list(GAP_WORDS),
         help_text="ruled-out: evidence exists, but not for a therapy suitable for you; "
-        "made-for-others: only for therapies made for a group you are not in; harm; "
+        "made-for-others: only for therapies made for a group you are not in; not-given: only "
+        "about a technique not used for people with one of your answers; harm; "
         "no-benefit: shown not to help; unclear: studied, unclear results; none: not yet in "
         "our catalogue.",
     )
