@@ -2,6 +2,7 @@
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.browser.journey import (
@@ -27,13 +28,13 @@ def test_pregnant_and_wanting_relief_from_aches(page):
 
     found = shortlist(page)
     assert found[0] == "prenatal-massage"
-    first = page.locator("li[data-therapy=prenatal-massage]")
+    first = page.locator("li.card[data-therapy=prenatal-massage]")
     expect(first).to_contain_text("made for pregnancy")
     for slug in MASSAGES_NEEDING_CLEARANCE:
-        card = page.locator(f"li[data-therapy={slug}]")
+        card = page.locator(f"li.card[data-therapy={slug}]")
         expect(card.locator(".warning--clearance")).to_contain_text("Ask first")
     # The clearance warning stands above the evidence on the card.
-    card_text = page.locator("li[data-therapy=swedish-massage]").inner_text()
+    card_text = page.locator("li.card[data-therapy=swedish-massage]").inner_text()
     assert card_text.index("Ask first") < card_text.index("What it may do for you")
     # Its downsides are on the card too, beside the benefits.
     assert card_text.index("What it may do for you") < card_text.index(
@@ -55,8 +56,10 @@ def test_on_blood_thinners_and_wanting_less_muscle_pain(page):
     excluded = not_suitable(page)
     assert {"deep-tissue-massage", "sports-massage", "trigger-point-therapy"} <= set(excluded)
     assert not set(excluded) & set(shortlist(page))
-    expect(page.locator("li[data-therapy=swedish-massage] .warning")).to_contain_text("Take care")
-    expect(page.locator("li[data-therapy=deep-tissue-massage]")).to_contain_text("blood thinners")
+    swedish = page.locator("li.card[data-therapy=swedish-massage]")
+    expect(swedish.locator(".warning")).to_contain_text("Take care")
+    deep_tissue = page.locator("li.card[data-therapy=deep-tissue-massage]")
+    expect(deep_tissue).to_contain_text("blood thinners")
 
 
 def test_crisis_answered_yes_shows_urgent_help_alone(page):
@@ -95,11 +98,41 @@ def test_stress_and_poor_sleep_shows_cbt_first_with_its_downsides(page):
     show_results(page)
 
     assert shortlist(page)[:2] == ["cbt-insomnia", "cbt"]
-    cbt = page.locator("li[data-therapy=cbt]")
-    expect(cbt).to_contain_text("1 in 20")
+    cbt = page.locator("li.card[data-therapy=cbt]")
     expect(cbt).to_contain_text("Time it asks")
-    expect(cbt).to_contain_text("NHS Talking Therapies are free")
+    # The lasting bad effects of any talking therapy are said once, for both, and linked.
+    cbt.get_by_role("link", name="the downsides of talking therapy as a whole").click()
+    expect(page.locator("#kind-talking")).to_contain_text("1 in 20")
+    expect(page.locator("#kind-talking")).to_contain_text("NHS Talking Therapies are free")
+    expect(page.locator("#kind-talking")).to_be_in_viewport()
     expect(cbt).to_contain_text("Rated by our team")
+
+
+SUMMARY_PERSONAS = {
+    "stress and sleep": (["Feel less stressed or anxious", "Sleep better"], set(), "No preference"),
+    "heart failure": (["Feel less stressed or anxious"], {"heart failure"}, "Gentle"),
+    "low mood": (["Lift a low mood"], set(), "No preference"),
+}
+
+
+@pytest.mark.parametrize("persona", SUMMARY_PERSONAS)
+def test_the_summary_fits_one_phone_screen_and_leads_to_the_details(phone, persona):
+    goals, yes, pressure = SUMMARY_PERSONAS[persona]
+    start(phone)
+    choose_goals(phone, *goals)
+    answer_screening(phone, yes=yes)
+    choose_preferences(phone, pressure=pressure)
+    show_results(phone)
+
+    summary = phone.get_by_role("region", name="Your options at a glance")
+    box = summary.bounding_box()
+    assert box["height"] <= 812, f"the summary is {box['height']:.0f} px tall"
+    assert summary.locator(".summary-option[data-therapy]").count() == 3
+    first = summary.locator(".summary-option__name a").first
+    name = first.inner_text()
+    first.click()
+    expect(phone.locator("#card-1 h3")).to_contain_text(name)
+    expect(phone.locator("#card-1")).to_be_in_viewport()
 
 
 def test_whole_journey_works_with_javascript_off(no_js_page):

@@ -233,8 +233,64 @@ def test_the_results_page_says_which_answers_set_the_strictest_advice(client, se
 def test_the_results_page_shows_downsides_as_prominently_as_benefits(client, seeded_module):
     page = results_page(client, {"low-mood"})
 
-    assert page.count("<h4>What it may do for you</h4>") == page.count(
-        "<h4>Downsides and what it asks of you</h4>"
-    )
-    assert "about 1 in 20" in page
+    cards = page.split('<li class="card" ')[1:]
+    assert len(cards) == 4
+    for card in cards:
+        assert "<h4>What it may do for you</h4>" in card
+        assert "<h4>Downsides and what it asks of you</h4>" in card
+    # The lasting bad effects of any talking therapy are said once, for all four, not on each.
+    assert page.count("about 1 in 20") == 1
+    assert 'id="kind-talking"' in page
     assert "Rated by our team, not yet checked by a clinician." in page
+
+
+def summary_of(page: str) -> str:
+    start = page.index('<section class="summary"')
+    return page[start : page.index("</section>", start)]
+
+
+def test_stress_and_sleep_results_open_with_a_summary_of_the_top_three(client, seeded_module):
+    page = results_page(client, {"stress-anxiety", "sleep"})
+
+    summary = summary_of(page)
+    assert page.index('id="summary"') < page.index('id="shortlist"')
+    assert summary.count('class="summary-option"') == 3
+    assert 'data-therapy="cbt-insomnia"' in summary and 'data-therapy="cbt"' in summary
+    assert "Moderate evidence for “Sleep better”" in summary
+    assert "as strong as the one above" in summary
+    assert "Main downside:" in summary
+    assert "Other paths, including doing nothing for now" in summary
+    # The six massages rest on the same evidence about massage: said in words, and said once.
+    assert "Options 3 to 8 have equally strong evidence." in page
+    assert page.count('id="kind-massage"') == 1
+    assert page.count("We are very uncertain whether massage reduces stress and anxiety") == 1
+
+
+def test_blood_thinners_and_firm_pressure_say_why_and_offer_gentle_pressure(client, seeded_module):
+    page = results_page(client, {"pain-tension"}, {"blood-thinners"}, pressure="firm")
+
+    assert "We have no therapy to suggest" in page
+    assert "are not safe for you" in page
+    assert "do not match how you would like to have therapy" in page
+    start = page.index('id="openings"')
+    opening = page[start : page.index("</div>", start)]
+    assert "With gentle pressure:" in opening
+    assert "Swedish massage, with care" in opening
+    token = opening.split('name="answers" value="')[1].split('"')[0]
+
+    gentle = client.post(reverse("results"), {"answers": token}).content.decode()
+
+    # One click away, with every other answer kept: Swedish massage, with its warning.
+    assert 'data-therapy="swedish-massage"' in summary_of(gentle)
+    assert "Take care:" in summary_of(gentle)
+    assert answer_store.from_token(token)["conditions"] == {"blood-thinners": "yes"}
+
+
+def test_heart_failure_summary_says_which_options_need_care_or_a_yes_first(client, seeded_module):
+    page = results_page(client, {"stress-anxiety"}, {"heart-failure"}, pressure="gentle")
+
+    summary = summary_of(page)
+    assert "Take care:" in summary
+    assert "Ask your doctor, midwife or cancer team first." in summary
+    # One goal chosen: the evidence is not labelled with it again.
+    assert "evidence for “" not in summary

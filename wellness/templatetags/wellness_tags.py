@@ -17,9 +17,24 @@ def lookup(mapping, key):
 
 
 @register.filter
+def and_list(items) -> str:
+    """Join items as a sentence does: "a", "a and b", "a, b and c"."""
+    items = [str(item) for item in items]
+    if len(items) < 3:
+        return " and ".join(items)
+    return f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+@register.filter
 def certainty_label(certainty: str) -> str:
     """Return a GRADE certainty level in words, e.g. "Moderate certainty"."""
     return CERTAINTY_LABELS.get(certainty, certainty)
+
+
+@register.filter
+def certainty_level(certainty: str) -> str:
+    """Return a GRADE certainty level alone, e.g. "Very low" (for "very low evidence")."""
+    return CERTAINTY_LABELS.get(certainty, certainty).removesuffix(" certainty")
 
 
 @register.filter

@@ -20,10 +20,13 @@ from wellness.models import SavedResult
 from wellness.recommender import SHORTLIST_SIZE, CatalogueSnapshot, Result
 from wellness.selectors import catalogue_snapshot
 from wellness.services import recommendation_compute
+from wellness.views import result_parts
 
 # "Show more" adds this many cards at a time, up to this many on one page.
 SHOW_MORE_STEP = SHORTLIST_SIZE
 SHOW_MOST = 200
+# The other choices of a preference the page offers when options were set aside for it.
+OPENING_CHOICES = {"pressure": ("gentle", "firm"), "format": ("in-person", "online", "group")}
 
 
 def _no_store(response: HttpResponse) -> HttpResponse:
@@ -53,20 +56,43 @@ def _context(
     goal_labels = {slug: goal.label for slug, goal in catalogue.goals.items()}
     questions = {slug: condition.question for slug, condition in catalogue.conditions.items()}
     more = result.more_recommendations
+    kind_sections, shared_findings, shared_harms = result_parts.shared_kind_evidence(
+        result, catalogue
+    )
+    shared_kinds = {section.kind: section for section in kind_sections}
+    ties = result_parts.ties(result.recommendations)
     return {
         "result": result,
-        # Each card with why it is there: "it may help you to sleep better and feel less stressed",
-        # and, where two rules meet, the questions whose answers set the strictest advice.
+        # Each card with why it is there ("it may help you to sleep better and feel less
+        # stressed"), where two rules meet the questions whose answers set the strictest advice,
+        # and what it holds of its own: evidence about its whole kind is said once, below.
         "cards": [
-            (
-                rec,
-                _words([goal_labels[g].lower() for g in rec.matched_goals]),
-                [questions[w.condition] for w in rec.gate_warnings]
+            {
+                "rec": rec,
+                "why": _words([goal_labels[g].lower() for g in rec.matched_goals]),
+                "gate_questions": [questions[w.condition] for w in rec.gate_warnings]
                 if len(rec.warnings) > 1
                 else [],
-            )
+                "benefits": [b for b in rec.benefits if b.finding not in shared_findings],
+                "harms": [h for h in rec.harms if h.slug not in shared_harms],
+                "kind_section": shared_kinds.get(rec.therapy.kind),
+            }
             for rec in result.recommendations
         ],
+        "summary": result_parts.summary_options(result, goal_labels),
+        "many_goals": len(result.recommendations) and len(answers["goals"]) > 1,
+        "ties": ties,
+        "kind_sections": kind_sections,
+        "waiting_offered": any(step.is_waiting for step in result.other_paths),
+        "openings": result_parts.openings(
+            answers,
+            result,
+            recompute=lambda changed: _compute(changed, shown)[0],
+            to_token=answer_store.to_token,
+            choices=OPENING_CHOICES,
+        )
+        if token
+        else [],
         "goal_labels": goal_labels,
         "chosen_goals": _words(
             [goal_labels[g].lower() for g in answers["goals"] if g in goal_labels]
