@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 import textstat
 from django.apps import apps
+from django.urls import reverse
 
 from evidence.catalogue import catalogue_load
 from evidence.models import Finding, Harm
@@ -19,6 +20,7 @@ from therapies.readability import (
     reading_grade,
     too_hard,
 )
+from wellness import answers as answer_store
 from wellness.content import GAP_WORDS, PREFERENCE_REASONS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -147,3 +149,27 @@ def test_admin_warns_an_editor_about_hard_text_but_still_saves(client, editor):
     assert therapy.summary.startswith("Psychosocial")
     messages = [str(m) for m in response.context["messages"]]
     assert any("may be hard to read" in m and "summary" in m for m in messages), messages
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("goals", "conditions"),
+    [
+        (["stress-anxiety", "sleep"], {}),
+        (["low-mood"], {}),
+        (["stress-anxiety"], {"heart-failure": "yes"}),
+    ],
+    ids=["stress and sleep", "low mood", "heart failure"],
+)
+def test_the_results_summary_reads_plainly(client, goals, conditions):
+    catalogue_load()
+    answers = {"goals": goals, "conditions": conditions, "format": "any", "pressure": "any"}
+    page = client.post(reverse("results"), {"answers": answer_store.to_token(answers)})
+    html = page.content.decode()
+    start = html.index('<section class="summary"')
+    parser = _Text()
+    parser.feed(html[start : html.index("</section>", start)])
+    blocks = (" ".join(b.split()) for b in "".join(parser.blocks).split("\n"))
+    text = " ".join(b if b.endswith((".", "?", "!", ":")) else b + "." for b in blocks if b)
+
+    assert reading_grade(text) <= MAX_GRADE, text

@@ -188,6 +188,14 @@ def test_share_link_reopened_in_a_new_browser(page, browser):
     page.get_by_role("button", name="Save and get a link").click()
     link = page.url
     assert re.search(r"/results/saved/[\w-]{20,}/$", link) and "?" not in link
+    # The link comes first, with a button that copies it; deleting is last and secondary.
+    saved_text = page.locator("main").inner_text()
+    assert saved_text.index("Your link to these results") < saved_text.index("Delete these")
+    expect(page.get_by_label("Link", exact=True)).to_have_value(link)
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.get_by_role("button", name="Copy link").click()
+    expect(page.get_by_role("status")).to_have_text("Link copied.")
+    assert page.evaluate("navigator.clipboard.readText()") == link
 
     other = browser.new_context()
     reopened = other.new_page()

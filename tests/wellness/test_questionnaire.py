@@ -134,6 +134,8 @@ def test_crisis_yes_stops_the_flow_with_help_and_forgets_the_answers(client, see
 
     assert response.status_code == 200
     assert "116 123" in page and "999" in page
+    # A text line opens the phone's messages with the word already typed.
+    assert '<a class="phone" href="sms:85258?body=SHOUT">Text SHOUT to 85258</a>' in page
     assert "Therapies that may help you" not in page
     assert response.cookies[answer_store.COOKIE]["max-age"] == 0
 
@@ -273,7 +275,20 @@ def test_an_expired_saved_result_is_gone(client, seeded):
         expires_at=timezone.now() - timedelta(days=1),
     )
 
-    assert client.get(saved.get_absolute_url()).status_code == 404
+    response = client.get(saved.get_absolute_url())
+
+    assert response.status_code == 404
+    assert "the results may have been deleted or may have run out" in response.content.decode()
+
+
+def test_a_deleted_saved_link_shows_our_page_even_with_debug_on(client, seeded, settings):
+    settings.DEBUG = True
+
+    response = client.get(reverse("saved-result", args=["no-such-token"]))
+
+    assert response.status_code == 404
+    assert "<h1>Page not found</h1>" in response.content.decode()
+    assert "Django" not in response.content.decode()
 
 
 def grow_catalogue(extra: int) -> None:

@@ -1,4 +1,6 @@
 import functools
+import re
+from urllib.parse import quote
 
 from django import template
 from django.core.signals import setting_changed
@@ -23,6 +25,20 @@ def and_list(items) -> str:
     if len(items) < 3:
         return " and ".join(items)
     return f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+# "Text SHOUT to 85258", "Text 988": a word to send, if any, and the number to send it to.
+_TEXT_LINE = re.compile(r"^Text (?:(?P<word>[A-Za-z]+) to )?(?P<number>\+?[0-9][0-9 ]*[0-9])$")
+
+
+@register.filter
+def sms_href(text: str) -> str:
+    """Return an ``sms:`` link for a "Text WORD to NUMBER" line, or "" if it is not one."""
+    match = _TEXT_LINE.match(text.strip())
+    if match is None:
+        return ""
+    number = match["number"].replace(" ", "")
+    return f"sms:{number}?body={quote(match['word'])}" if match["word"] else f"sms:{number}"
 
 
 @register.filter

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_GET, require_POST
 
@@ -178,12 +178,19 @@ def save(request: HttpRequest) -> HttpResponse:
 @require_GET
 def saved_result(request: HttpRequest, token: str) -> HttpResponse:
     """Show a saved result again, on today's catalogue, saying if the catalogue has changed."""
-    saved = get_object_or_404(SavedResult.objects.live(), token=token)
+    saved = SavedResult.objects.live().filter(token=token).first()
+    if saved is None:
+        # Our own page, even where DEBUG would show its technical one: a deleted or expired
+        # link is an everyday outcome, not a fault.
+        response = render(request, "404.html", status=404)
+        response["X-Robots-Tag"] = "noindex"
+        return _no_store(response)
     response = _result_page(
         request,
         answer_store.clean(saved.answers),
         _shown(request.GET),
         saved=lambda result: saved,
+        share_url=lambda result: request.build_absolute_uri(saved.get_absolute_url()),
         catalogue_changed=lambda result: saved.catalogue_version != result.catalogue_version,
     )
     response["X-Robots-Tag"] = "noindex"
