@@ -164,7 +164,7 @@ def test_admin_warns_an_editor_about_hard_text_but_still_saves(client, editor):
 def test_the_results_summary_reads_plainly(client, goals, conditions):
     catalogue_load()
     answers = {"goals": goals, "conditions": conditions, "format": "any", "pressure": "any"}
-    page = client.post(reverse("results"), {"answers": answer_store.to_token(answers)})
+    page = client.post(reverse("results"), {"answers": answer_store.to_token(answers)}, follow=True)
     html = page.content.decode()
     start = html.index('<section class="summary"')
     parser = _Text()

@@ -1,8 +1,10 @@
 """Questionnaire answers: kept only in a signed cookie in the person's browser, never on the server.
 
-The answers travel as a signed value: in the cookie while the person answers, and in the body of
-the POST that shows the results (so a reload still works after the cookie is dropped). They never
-travel in a URL, and nothing here logs them.
+The answers travel as a signed value: in the cookie while the person answers, then in the
+results cookie while they read their results (so Back, refresh and the doctor's note work),
+and in the body of the forms on the results page. The results cookie ends when the browser
+closes, after an hour, or when the person clears it. The answers never travel in a URL, and
+nothing here logs them.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from wellness.recommender import Answers
 
 COOKIE = "wellness_answers"
 SALT = "wellness.answers"
+RESULTS_COOKIE = "wellness_results"
+RESULTS_SALT = "wellness.results"
 # A person who walks away mid-way does not leave answers readable in the browser for long.
 MAX_AGE_SECONDS = 60 * 60
 
@@ -76,6 +80,38 @@ def write(response: HttpResponse, answers: dict[str, Any]) -> None:
 def forget(response: HttpResponse) -> None:
     """Drop the answers cookie."""
     response.delete_cookie(COOKIE, samesite="Lax")
+
+
+def keep_for_results(response: HttpResponse, answers: dict[str, Any]) -> None:
+    """Keep the answers for the results pages: until the browser closes, an hour at most."""
+    response.set_signed_cookie(
+        RESULTS_COOKIE,
+        json.dumps(clean(answers), separators=(",", ":")),
+        salt=RESULTS_SALT,
+        httponly=True,
+        samesite="Lax",
+        secure=not settings.DEBUG,
+    )
+
+
+def for_results(request: HttpRequest) -> dict[str, Any] | None:
+    """Return the answers the results pages show, or None when cleared, too old or not ours."""
+    raw = request.get_signed_cookie(
+        RESULTS_COOKIE, default=None, salt=RESULTS_SALT, max_age=MAX_AGE_SECONDS
+    )
+    if raw is None:
+        return None
+    try:
+        answers = clean(json.loads(raw))
+    except ValueError:
+        return None
+    return answers if answers["goals"] else None
+
+
+def forget_results(response: HttpResponse) -> None:
+    """Drop the results cookie (and the questionnaire's): "Clear my answers"."""
+    response.delete_cookie(RESULTS_COOKIE, samesite="Lax")
+    forget(response)
 
 
 def to_token(answers: dict[str, Any]) -> str:

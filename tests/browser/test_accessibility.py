@@ -6,7 +6,14 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-from tests.browser.journey import answer_screening, choose_goals, choose_preferences, go, start
+from tests.browser.journey import (
+    answer_screening,
+    choose_goals,
+    choose_preferences,
+    go,
+    show_results,
+    start,
+)
 
 AXE = Axe()
 WCAG = {
@@ -89,6 +96,23 @@ def test_results_note_and_saved_pages_have_no_violations(page):
     go(page, saved.removeprefix(page.base))
     page.get_by_role("button", name="Delete these results now").click()
     assert_accessible(page)  # deleted
+    go(page, "/results/")
+    page.get_by_role("button", name="Clear my answers").click()
+    assert_accessible(page)  # answers cleared
+    go(page, "/results/")
+    assert_accessible(page)  # results no longer here
+
+
+def test_results_with_options_ruled_out_and_a_choice_to_change_have_no_violations(page):
+    start(page)
+    choose_goals(page, "Ease pain and tight muscles")
+    answer_screening(page, yes={"blood thinners"})
+    choose_preferences(page, pressure="Firm")
+    show_results(page)
+    assert_accessible(page)  # no therapy to suggest, with a change that opens options
+    page.get_by_role("button", name="Show results with gentle pressure").click()
+    expect(page.locator("#summary")).to_contain_text("Swedish massage")
+    assert_accessible(page)  # the summary with a take-care option
 
 
 def test_crisis_page_has_no_violations(page):

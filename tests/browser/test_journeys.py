@@ -41,7 +41,7 @@ def test_pregnant_and_wanting_relief_from_aches(page):
         "Downsides and what it asks of you"
     )
 
-    page.get_by_role("button", name="Get a note for your doctor").click()
+    page.get_by_role("link", name="Get a note for your doctor").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("A note for your doctor")
     expect(page.locator("table")).to_contain_text("Swedish massage")
 
@@ -206,6 +206,32 @@ def test_share_link_reopened_in_a_new_browser(page, browser):
     expect(reopened.get_by_role("heading", level=1)).to_have_text("Your results have been deleted")
     assert reopened.goto(link).status == 404
     other.close()
+
+
+def test_back_and_refresh_after_results_show_them_again_until_cleared(page):
+    start(page)
+    choose_goals(page, "Ease pain and tight muscles")
+    answer_screening(page, yes={"pregnant"})
+    choose_preferences(page)
+    show_results(page)
+    expected = shortlist(page)
+
+    page.get_by_role("link", name="More about Prenatal massage").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Prenatal massage")
+    page.go_back()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your results")
+    assert shortlist(page) == expected
+    page.reload()
+    assert shortlist(page) == expected
+    page.get_by_role("link", name="Get a note for your doctor").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("A note for your doctor")
+    page.go_back()
+    assert shortlist(page) == expected
+
+    page.get_by_role("button", name="Clear my answers").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your answers have been cleared")
+    page.go_back()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your results are no longer here")
 
 
 def test_whole_journey_by_keyboard_alone(page):

@@ -59,7 +59,7 @@ RESPONSES = {
     "home": lambda c: c.get("/"),
     "question": lambda c: c.get(reverse("questions-goals")),
     "question error": lambda c: c.post(reverse("questions-goals"), {}),
-    "results": lambda c: c.post(reverse("results"), {"answers": answers_token(c)}),
+    "results": lambda c: c.post(reverse("results"), {"answers": answers_token(c)}, follow=True),
     "not found": lambda c: c.get("/no-such-page/"),
     "redirect": lambda c: c.get(reverse("questions-check")),
     "api list": lambda c: c.get("/api/v1/goals/"),
@@ -154,8 +154,10 @@ ANSWER_PAGES = {
     ),
     "preferences": lambda c: (answers_token(c), c.get(reverse("questions-preferences")))[1],
     "check your answers": lambda c: (answers_token(c), c.get(reverse("questions-check")))[1],
-    "results": lambda c: c.post(reverse("results"), {"answers": answers_token(c)}),
-    "doctor note": lambda c: c.post(reverse("doctor-note"), {"answers": answers_token(c)}),
+    "results": lambda c: c.post(reverse("results"), {"answers": answers_token(c)}, follow=True),
+    "doctor note": lambda c: c.post(
+        reverse("doctor-note"), {"answers": answers_token(c)}, follow=True
+    ),
     "crisis": lambda c: c.post(reverse("questions-condition", args=["crisis"]), {"answer": "yes"}),
     "saved result": lambda c: c.get(reverse("saved-result", args=[saved_token(c)])),
     "saved result deleted": lambda c: c.post(reverse("saved-result-delete", args=[saved_token(c)])),

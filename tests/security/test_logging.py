@@ -103,9 +103,15 @@ def walk_the_public_journey(client) -> list[str]:
     client.post(reverse("questions-preferences"), {"format": SENTINEL, **extra})
     client.post(reverse("questions-preferences"), {"format": "any", "pressure": "any", **extra})
     answers = token_from(client.get(reverse("questions-check")))
-    assert client.post(reverse("results"), {"answers": answers, **extra}).status_code == 200
+    assert (
+        client.post(reverse("results"), {"answers": answers, **extra}, follow=True).status_code
+        == 200
+    )
     assert client.post(reverse("results"), {"answers": answers + SENTINEL}).status_code == 302
-    assert client.post(reverse("doctor-note"), {"answers": answers, **extra}).status_code == 200
+    assert (
+        client.post(reverse("doctor-note"), {"answers": answers, **extra}, follow=True).status_code
+        == 200
+    )
     assert client.post(reverse("questions-restore"), {"answers": answers}).status_code == 302
     assert client.post(reverse("results-save"), {"answers": answers, **extra}).status_code == 302
     saved = SavedResult.objects.get().token

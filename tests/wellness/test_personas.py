@@ -218,7 +218,9 @@ def results_page(client, goals, conditions=(), **preferences):
         "format": preferences.get("format", "any"),
         "pressure": preferences.get("pressure", "any"),
     }
-    response = client.post(reverse("results"), {"answers": answer_store.to_token(answers)})
+    response = client.post(
+        reverse("results"), {"answers": answer_store.to_token(answers)}, follow=True
+    )
     assert response.status_code == 200
     return response.content.decode()
 
@@ -278,7 +280,7 @@ def test_blood_thinners_and_firm_pressure_say_why_and_offer_gentle_pressure(clie
     assert "Swedish massage, with care" in opening
     token = opening.split('name="answers" value="')[1].split('"')[0]
 
-    gentle = client.post(reverse("results"), {"answers": token}).content.decode()
+    gentle = client.post(reverse("results"), {"answers": token}, follow=True).content.decode()
 
     # One click away, with every other answer kept: Swedish massage, with its warning.
     assert 'data-therapy="swedish-massage"' in summary_of(gentle)

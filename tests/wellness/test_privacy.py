@@ -53,7 +53,9 @@ def walk(client) -> object:
         reverse("questions-preferences"), {"format": "any", "pressure": "any", "x": SENTINEL}
     )
     check = client.get(reverse("questions-check"))
-    results = client.post(reverse("results"), {"answers": token_from(check), "x": SENTINEL})
+    results = client.post(
+        reverse("results"), {"answers": token_from(check), "x": SENTINEL}, follow=True
+    )
     assert results.status_code == 200
     assert "private goal" in results.content.decode().lower()
     return results

@@ -50,7 +50,7 @@ def token_from(response) -> str:
 
 
 def show_results(client, check_page):
-    return client.post(reverse("results"), {"answers": token_from(check_page)})
+    return client.post(reverse("results"), {"answers": token_from(check_page)}, follow=True)
 
 
 def test_start_page_says_what_is_kept_before_any_health_question(client, seeded):
@@ -140,20 +140,55 @@ def test_crisis_yes_stops_the_flow_with_help_and_forgets_the_answers(client, see
     assert response.cookies[answer_store.COOKIE]["max-age"] == 0
 
 
-def test_results_rank_safely_and_forget_the_answers(client, seeded):
+def test_results_rank_safely_and_keep_the_answers_only_in_this_browser(client, seeded):
     check = answer_all(client, goals=["pain-tension"], yes=["blood-thinners"])
 
-    response = show_results(client, check)
+    posted = client.post(reverse("results"), {"answers": token_from(check)})
+    response = client.get(posted.headers["Location"])
     page = response.content.decode()
 
+    # The POST sends the browser on to a GET, so Back and refresh never resubmit a form.
+    assert (posted.status_code, posted.headers["Location"]) == (303, reverse("results"))
+    assert posted.cookies[answer_store.COOKIE]["max-age"] == 0
+    kept = posted.cookies[answer_store.RESULTS_COOKIE]
+    assert (kept["httponly"], kept["samesite"], kept["max-age"]) == (True, "Lax", "")
     assert response.status_code == 200
     assert response["Cache-Control"] == "no-store"
-    assert response.cookies[answer_store.COOKIE]["max-age"] == 0
     shortlist, _, rest = page.partition("Not suitable for you")
     assert "Deep tissue massage" not in shortlist
     assert "Deep tissue massage" in rest
     assert "Swedish massage" in shortlist and "Take care" in shortlist
     assert "Talk to your GP" in page
+
+
+def test_back_and_refresh_show_the_same_results_until_the_answers_are_cleared(client, seeded):
+    check = answer_all(client, goals=["pain-tension"], yes=["pregnancy"])
+    first = show_results(client, check).content.decode()
+
+    again = client.get(reverse("results")).content.decode()
+    note = client.get(reverse("doctor-note"))
+    cleared = client.post(reverse("results-clear"))
+    after = client.get(reverse("results")).content.decode()
+
+    assert 'data-therapy="prenatal-massage"' in first and 'data-therapy="prenatal-massage"' in again
+    assert "Swedish massage" in note.content.decode()
+    assert cleared.cookies[answer_store.RESULTS_COOKIE]["max-age"] == 0
+    assert "Your answers have been cleared" in cleared.content.decode()
+    assert "Your results are no longer here" in after
+    assert (
+        "<h1>Your results are no longer here</h1>"
+        in client.get(reverse("doctor-note")).content.decode()
+    )
+
+
+def test_results_answers_older_than_an_hour_are_not_shown(client, seeded, monkeypatch):
+    check = answer_all(client, goals=["sleep"])
+    show_results(client, check)
+    monkeypatch.setattr(answer_store, "MAX_AGE_SECONDS", -1)  # any age is too old
+
+    page = client.get(reverse("results")).content.decode()
+
+    assert "Your results are no longer here" in page
 
 
 def test_pregnant_person_gets_prenatal_massage_first_and_a_clearance_note(client, seeded):
@@ -171,7 +206,7 @@ def test_doctor_note_lists_each_therapy_needing_a_yes(client, seeded):
     check = answer_all(client, goals=["pain-tension"], yes=["pregnancy"])
     results = show_results(client, check)
 
-    note = client.post(reverse("doctor-note"), {"answers": token_from(results)})
+    note = client.post(reverse("doctor-note"), {"answers": token_from(results)}, follow=True)
     page = note.content.decode()
 
     assert note["Cache-Control"] == "no-store"
@@ -203,8 +238,12 @@ def test_results_need_signed_answers(client, seeded):
     assert response.headers["Location"] == reverse("questions-start")
 
 
-def test_results_are_never_a_get(client, seeded):
-    assert client.get(reverse("results")).status_code == 405
+def test_results_opened_with_no_answers_say_why_and_where_to_start(client, seeded):
+    response = client.get(reverse("results"))
+
+    assert response.status_code == 200
+    assert "Your results are no longer here" in response.content.decode()
+    assert reverse("questions-start") in response.content.decode()
 
 
 def test_a_tampered_cookie_is_ignored(client, seeded):
@@ -306,11 +345,11 @@ def test_results_page_runs_a_fixed_number_of_queries(
     grow_catalogue(extra)
     check = answer_all(client, goals=["pain-tension", "immune-function"], yes=["pregnancy"])
     token = token_from(check)
-    client.post(reverse("results"), {"answers": token})  # warm the catalogue snapshot
+    client.post(reverse("results"), {"answers": token}, follow=True)  # warm the catalogue snapshot
 
     # the snapshot's change marker; goal labels come from the snapshot too
     with django_assert_num_queries(1):
-        response = client.post(reverse("results"), {"answers": token})
+        response = client.post(reverse("results"), {"answers": token}, follow=True)
     assert response.status_code == 200
 
 
@@ -334,8 +373,8 @@ def test_results_show_the_best_ten_and_count_the_rest(client, many_matches):
     check = answer_all(client, goals=[many_matches])
     token = token_from(check)
 
-    first = client.post(reverse("results"), {"answers": token})
-    more = client.post(reverse("results"), {"answers": token, "show": "20"})
+    first = client.post(reverse("results"), {"answers": token}, follow=True)
+    more = client.post(reverse("results"), {"answers": token, "show": "20"}, follow=True)
 
     shown = cards(first)
     page = first.content.decode()
@@ -350,7 +389,7 @@ def test_results_show_the_best_ten_and_count_the_rest(client, many_matches):
 def test_a_bad_or_small_show_count_gives_the_shortlist(client, many_matches, show):
     token = token_from(answer_all(client, goals=[many_matches]))
 
-    response = client.post(reverse("results"), {"answers": token, "show": show})
+    response = client.post(reverse("results"), {"answers": token, "show": show}, follow=True)
 
     assert response.status_code == 200
     assert len(cards(response)) == 10
@@ -361,7 +400,7 @@ def test_asking_for_everything_shows_every_suitable_therapy_and_no_more_button(
 ):
     token = token_from(answer_all(client, goals=[many_matches]))
 
-    response = client.post(reverse("results"), {"answers": token, "show": "100000"})
+    response = client.post(reverse("results"), {"answers": token, "show": "100000"}, follow=True)
 
     assert len(cards(response)) > 10
     assert "more therapies that may help" not in response.content.decode()

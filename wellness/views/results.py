@@ -1,8 +1,10 @@
-"""Results: computed from the answers in the request, shown once, never stored unless saved.
+"""Results: computed from the answers in the person's browser, never stored unless saved.
 
-The results page is the answer to a POST that carries the signed answers in its body, so a
-reload works while nothing is kept. Saving is the one explicit act that writes a record: an
-anonymous ``SavedResult`` with an unguessable link and an expiry date.
+A POST carrying the signed answers (from the check page, "show more" or a changed choice) puts
+them in the results cookie and redirects to ``GET /results/``, so Back, refresh and links out
+to therapy pages work without "Confirm Form Resubmission". The results pages read the cookie;
+"Clear my answers" drops it. Saving is the one explicit act that writes a record: an anonymous
+``SavedResult`` with an unguessable link and an expiry date.
 """
 
 from __future__ import annotations
@@ -11,8 +13,8 @@ from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.urls import path
-from django.views.decorators.http import require_GET, require_POST
+from django.urls import path, reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from wellness import answers as answer_store
 from wellness.content import GAP_WORDS, PREFERENCE_REASONS
@@ -111,6 +113,7 @@ def _context(
         "show_next": min(shown + SHOW_MORE_STEP, SHOW_MOST),
         "show_more_count": min(SHOW_MORE_STEP, SHOW_MOST - shown, more),
         "saved_result_days": settings.SAVED_RESULT_DAYS,
+        "shortlist_size": SHORTLIST_SIZE,
     }
 
 
@@ -139,27 +142,53 @@ def _result_page(request: HttpRequest, answers: dict, shown: int, **extra) -> Ht
     return _no_store(render(request, template, context))
 
 
-@require_POST
-def results(request: HttpRequest) -> HttpResponse:
-    """Show the ranked, explained result for the answers in this request, then forget them."""
-    answers = _answers_from(request)
-    if answers is None:
-        return redirect("questions-start")
-    response = _result_page(request, answers, _shown(request.POST))
+def _to_results(view_name: str, answers: dict, shown: int) -> HttpResponse:
+    """Keep the answers for the results pages and send the browser to the page that shows them."""
+    query = f"?show={shown}" if shown != SHORTLIST_SIZE else ""
+    response = redirect(reverse(view_name) + query)
+    response.status_code = 303  # See Other: the browser fetches it with GET
+    answer_store.keep_for_results(response, answers)
     answer_store.forget(response)
-    return response
+    return _no_store(response)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
+def results(request: HttpRequest) -> HttpResponse:
+    """Show the ranked, explained result for the answers in this browser."""
+    if request.method == "POST":
+        answers = _answers_from(request)
+        if answers is None:
+            return redirect("questions-start")
+        return _to_results("results", answers, _shown(request.POST))
+    answers = answer_store.for_results(request)
+    if answers is None:
+        return _no_store(render(request, "wellness/results_gone.html"))
+    return _result_page(request, answers, _shown(request.GET))
+
+
+@require_http_methods(["GET", "POST"])
 def doctor_note(request: HttpRequest) -> HttpResponse:
     """Show a printable note listing what needs a doctor's, midwife's or cancer team's yes."""
-    answers = _answers_from(request)
+    if request.method == "POST":  # from a saved result, opened where no results cookie is
+        answers = _answers_from(request)
+        if answers is None:
+            return redirect("questions-start")
+        return _to_results("doctor-note", answers, _shown(request.POST))
+    answers = answer_store.for_results(request)
     if answers is None:
-        return redirect("questions-start")
-    shown = _shown(request.POST)
+        return _no_store(render(request, "wellness/results_gone.html"))
+    shown = _shown(request.GET)
     result, catalogue = _compute(answers, shown)
     context = _context(result, catalogue, answers, shown=shown)
     response = render(request, "wellness/doctor_note.html", context)
+    return _no_store(response)
+
+
+@require_POST
+def clear(request: HttpRequest) -> HttpResponse:
+    """Forget the answers in this browser at once: "Clear my answers"."""
+    response = render(request, "wellness/answers_cleared.html")
+    answer_store.forget_results(response)
     return _no_store(response)
 
 
@@ -208,6 +237,7 @@ def saved_result_delete(request: HttpRequest, token: str) -> HttpResponse:
 urlpatterns = [
     path("", results, name="results"),
     path("note/", doctor_note, name="doctor-note"),
+    path("clear/", clear, name="results-clear"),
     path("save/", save, name="results-save"),
     path("saved/<str:token>/", saved_result, name="saved-result"),
     path("saved/<str:token>/delete/", saved_result_delete, name="saved-result-delete"),
