@@ -234,6 +234,26 @@ def test_back_and_refresh_after_results_show_them_again_until_cleared(page):
     expect(page.get_by_role("heading", level=1)).to_have_text("Your results are no longer here")
 
 
+def test_the_doctors_note_lists_each_therapy_once_and_prints_on_one_a4_page(page):
+    start(page)
+    choose_goals(page, "Ease pain and tight muscles")
+    answer_screening(page, yes={"pregnant", "broken bone"})
+    choose_preferences(page)
+    show_results(page)
+    page.get_by_role("link", name="Get a note for your doctor").click()
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text("A note for your doctor")
+    expect(page.get_by_role("button", name="Print this note")).to_be_visible()
+    names = page.locator(".note-table tbody td:first-child").all_inner_texts()
+    assert names and len(names) == len(set(names))
+    expect(page.get_by_role("list").filter(has_text="Are you pregnant?")).to_contain_text(
+        "Do you have a broken bone that is still healing?"
+    )
+    page.emulate_media(media="print")
+    pdf = page.pdf(format="A4")
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1, "the note is more than one page"
+
+
 def test_whole_journey_by_keyboard_alone(page):
     go(page, "/")
 

@@ -203,15 +203,26 @@ def test_pregnant_person_gets_prenatal_massage_first_and_a_clearance_note(client
 
 
 def test_doctor_note_lists_each_therapy_needing_a_yes(client, seeded):
-    check = answer_all(client, goals=["pain-tension"], yes=["pregnancy"])
+    check = answer_all(client, goals=["pain-tension"], yes=["pregnancy", "recent-fracture"])
     results = show_results(client, check)
 
     note = client.post(reverse("doctor-note"), {"answers": token_from(results)}, follow=True)
     page = note.content.decode()
 
     assert note["Cache-Control"] == "no-store"
-    assert "Swedish massage" in page
-    assert "Prenatal massage" not in page  # it suits pregnancy; no clearance needed
+    assert f"Date: {timezone.localdate():%-d %B %Y}" in page
+    assert "<li>Are you pregnant?</li>" in page
+    assert "<li>Do you have a broken bone that is still healing?</li>" in page
+    assert page.count("<tr><td>Swedish massage</td>") == 1  # once, with both reasons
+    # Prenatal massage suits pregnancy: only the healing bone makes it one to ask about.
+    assert (
+        "<tr><td>Prenatal massage</td><td>Do you have a broken bone that is still healing?</td>"
+        in page
+    )
+    advice = page.split("What the website told me")[1]
+    items = re.findall(r"<li>(.*?)</li>", advice)
+    assert len(items) == len(set(items))  # each piece of advice once
+    assert "Print this note" in page
 
 
 def test_a_goal_with_no_good_option_says_so(client, seeded):

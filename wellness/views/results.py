@@ -14,6 +14,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from wellness import answers as answer_store
@@ -179,9 +180,35 @@ def doctor_note(request: HttpRequest) -> HttpResponse:
         return _no_store(render(request, "wellness/results_gone.html"))
     shown = _shown(request.GET)
     result, catalogue = _compute(answers, shown)
-    context = _context(result, catalogue, answers, shown=shown)
+    context = _context(result, catalogue, answers, shown=shown) | _note(result, catalogue, answers)
     response = render(request, "wellness/doctor_note.html", context)
     return _no_store(response)
+
+
+def _note(result: Result, catalogue: CatalogueSnapshot, answers: dict) -> dict:
+    """Return the note's parts: each therapy to ask about once, with the answers that make it so,
+    and each piece of advice once, however many therapies it is about."""
+    questions = {slug: condition.question for slug, condition in catalogue.conditions.items()}
+    therapies: dict[str, tuple[str, list[str]]] = {}
+    advice: dict[str, object] = {}
+    for rec in result.recommendations:
+        for warning in rec.warnings:
+            if warning.effect != "clearance":
+                continue
+            _, because = therapies.setdefault(rec.therapy.slug, (rec.therapy.name, []))
+            if questions[warning.condition] not in because:
+                because.append(questions[warning.condition])
+            advice.setdefault(warning.message, warning.source)
+    said_yes = sorted(
+        (c for c, v in answers["conditions"].items() if v == "yes" and c in catalogue.conditions),
+        key=lambda c: (catalogue.conditions[c].position, c),
+    )
+    return {
+        "note_yes": [questions[c] for c in said_yes],
+        "note_therapies": list(therapies.values()),
+        "note_advice": list(advice.items()),
+        "note_date": timezone.localdate(),
+    }
 
 
 @require_POST
