@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import contextlib
+import datetime
 import gc
 from collections import defaultdict
 from decimal import Decimal
 from typing import NamedTuple
 
 from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from evidence.models import Finding, Harm, SafetyRule, Source
 from evidence.statements import harm_statement_for, statement_for
@@ -103,9 +107,44 @@ def _cyclic_gc_paused():
 
 
 def catalogue_snapshot_build() -> CatalogueSnapshot:
-    """Build a snapshot of the published catalogue from the database (a fixed 12 queries)."""
+    """Build a snapshot of the published catalogue from the database (a fixed 13 queries)."""
     with _cyclic_gc_paused():
         return _build()
+
+
+# Every catalogue model keeps a history; its newest row is when the catalogue last changed.
+_HISTORY_MODELS = (
+    Therapy,
+    Goal,
+    Condition,
+    CrisisContact,
+    Technique,
+    NextStep,
+    Source,
+    Finding,
+    SafetyRule,
+    Harm,
+)
+
+
+def _changed_on() -> datetime.date | None:
+    """Return the day the catalogue last changed, in local time (one query), or None if never."""
+    quote = connection.ops.quote_name
+    tables = (model.history.model._meta.db_table for model in _HISTORY_MODELS)
+    # Names come from model metadata, never from input.
+    sql = " UNION ALL ".join(
+        f"SELECT MAX({quote('history_date')}) FROM {quote(table)}"  # noqa: S608  # nosec B608
+        for table in tables
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        found = [row[0] for row in cursor.fetchall() if row[0] is not None]
+    if not found:
+        return None
+    # SQLite hands back text; PostgreSQL a datetime.
+    moments = [parse_datetime(m) if isinstance(m, str) else m for m in found]
+    moments = [m if timezone.is_aware(m) else timezone.make_aware(m, datetime.UTC) for m in moments]
+    return timezone.localdate(max(moments))
 
 
 def _build() -> CatalogueSnapshot:
@@ -258,6 +297,7 @@ def _build() -> CatalogueSnapshot:
         next_steps=next_steps,
         therapies_by_technique={t: tuple(slugs) for t, slugs in by_technique.items()},
         techniques_not_for=not_for,
+        changed_on=_changed_on(),
     )
 
 

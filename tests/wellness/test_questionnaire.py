@@ -159,6 +159,8 @@ def test_results_rank_safely_and_keep_the_answers_only_in_this_browser(client, s
     assert "Deep tissue massage" in rest
     assert "Swedish massage" in shortlist and "Take care" in shortlist
     assert "Talk to your GP" in page
+    # The catalogue's version is shown to the public as the day it last changed.
+    assert f"as it was on {timezone.localdate():%-d %B %Y}." in page
 
 
 def test_back_and_refresh_show_the_same_results_until_the_answers_are_cleared(client, seeded):

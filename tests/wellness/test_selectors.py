@@ -1,6 +1,7 @@
 """The catalogue snapshot: built in a fixed number of queries, kept while nothing changes."""
 
 import pytest
+from django.utils import timezone
 
 from evidence.catalogue import catalogue_load
 from evidence.models import Finding, SafetyRule, Source
@@ -33,11 +34,12 @@ def test_snapshot_build_runs_the_same_queries_at_any_size(seeded, extra, django_
         SafetyRuleFactory(therapy=therapy, condition=condition)
 
     # Therapies, their techniques, goals, conditions, findings, safety rules, crisis lines,
-    # harms, and the other paths with the questions and goals each is for.
-    with django_assert_num_queries(12):
+    # harms, the other paths with the questions and goals each is for, and the day it changed.
+    with django_assert_num_queries(13):
         snapshot = selectors.catalogue_snapshot_build()
 
     assert len(snapshot.therapies) == Therapy.objects.published().count() == 13 + extra
+    assert snapshot.changed_on == timezone.localdate()
 
 
 def test_any_change_to_catalogue_or_evidence_makes_a_new_version(seeded):

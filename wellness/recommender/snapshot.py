@@ -4,6 +4,7 @@ touches only what matches."""
 from __future__ import annotations
 
 import dataclasses
+import datetime
 from collections.abc import Mapping
 
 from wellness.recommender.facts import (
@@ -147,6 +148,8 @@ class CatalogueSnapshot(_PickledByArguments):
     # Technique slug → the conditions whose yes-answer means it is not given (tummy massage:
     # pregnancy); its findings then never count for that person.
     techniques_not_for: Mapping[str, frozenset[str]] = dataclasses.field(default_factory=dict)
+    # The day the catalogue last changed, shown to the public instead of the version hash.
+    changed_on: datetime.date | None = None
     evidence_by_goal: Mapping[str, GoalEvidence] = dataclasses.field(init=False, repr=False)
     rules_by_condition_therapy: Mapping[str, Mapping[str, tuple[RuleFacts, ...]]] = (
         dataclasses.field(init=False, repr=False)

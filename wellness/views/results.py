@@ -115,6 +115,7 @@ def _context(
         "show_more_count": min(SHOW_MORE_STEP, SHOW_MOST - shown, more),
         "saved_result_days": settings.SAVED_RESULT_DAYS,
         "shortlist_size": SHORTLIST_SIZE,
+        "catalogue_changed_on": catalogue.changed_on,
     }
 
 
