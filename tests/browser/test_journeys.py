@@ -329,3 +329,18 @@ def test_phone_sized_journey_from_home_to_shortlist(phone):
     # home, start, goals, 13 screening questions, preferences, check, results: 19 pages, each
     # one question or one button, well inside two minutes for a person.
     assert len(pages_seen) == 19
+
+
+def test_compare_stacks_by_therapy_on_a_phone_with_no_treatment_beside(phone, page):
+    path = "/compare/?therapies=cbt&therapies=swedish-massage&compare=yes"
+    go(phone, path)
+    go(page, path)
+
+    expect(phone.get_by_role("region", name="Cognitive behavioural therapy (CBT)")).to_be_visible()
+    expect(phone.get_by_role("region", name="Swedish massage")).to_be_visible()
+    expect(phone.get_by_role("region", name="No treatment for now")).to_be_visible()
+    expect(phone.locator(".compare-tables")).to_be_hidden()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375  # nothing sideways
+    expect(page.locator(".compare-stack")).to_be_hidden()
+    expect(page.get_by_role("columnheader", name="No treatment for now").first).to_be_visible()
+    expect(page.locator(".effect--caution").first).to_contain_text("Take care")

@@ -294,3 +294,34 @@ def condition_rows(*, therapies: Sequence[Therapy]) -> list[CompareRow]:
         CompareRow(subject=condition, cells=tuple(column.get(condition.pk) for column in rules))
         for condition in sorted(conditions.values(), key=lambda c: (c.position, c.slug))
     ]
+
+
+@dataclasses.dataclass(frozen=True)
+class StackedTherapy:
+    """One therapy's column of the comparison, for a phone, where the columns stack."""
+
+    therapy: Therapy
+    formats: str
+    goals: tuple  # (goal, cell) for each goal row
+    harms: tuple  # (category, harms) for each harm row
+    safety: tuple  # (condition, rule or None) for each condition row
+
+
+def stacked(
+    *,
+    therapies: Sequence[tuple[Therapy, str]],
+    goal_rows: Sequence[CompareRow],
+    harm_rows: Sequence[tuple[str, tuple]],
+    condition_rows: Sequence[CompareRow],
+) -> list[StackedTherapy]:
+    """Return the comparison turned by therapy: each one's cells of every row, in row order."""
+    return [
+        StackedTherapy(
+            therapy=therapy,
+            formats=formats,
+            goals=tuple((row.subject, row.cells[i]) for row in goal_rows),
+            harms=tuple((category, cells[i]) for category, cells in harm_rows),
+            safety=tuple((row.subject, row.cells[i]) for row in condition_rows),
+        )
+        for i, (therapy, formats) in enumerate(therapies)
+    ]

@@ -138,14 +138,20 @@ def compare(request: HttpRequest) -> HttpResponse:
         therapies = [loaded[slug] for slug in slugs if slug in loaded]
         findings = list(selectors.findings_for_therapies(therapies=therapies))
         catalogue = catalogue_snapshot()
-        context.update(
-            chosen=slugs,
-            therapies=[(t, presenters.formats_text(t)) for t in therapies],
-            goal_rows=presenters.goal_rows(therapies=therapies, findings=findings),
-            harm_rows=presenters.harm_rows(
+        columns = [(t, presenters.formats_text(t)) for t in therapies]
+        rows = {
+            "goal_rows": presenters.goal_rows(therapies=therapies, findings=findings),
+            "harm_rows": presenters.harm_rows(
                 harms=[harms_shown_for(t, catalogue) for t in therapies]
             ),
-            condition_rows=presenters.condition_rows(therapies=therapies),
+            "condition_rows": presenters.condition_rows(therapies=therapies),
+        }
+        context.update(
+            chosen=slugs,
+            therapies=columns,
+            stacked=presenters.stacked(therapies=columns, **rows),
+            waiting=next((s for s in catalogue.next_steps if s.is_waiting), None),
+            **rows,
         )
     elif form.is_bound:
         # Keep the boxes the person ticked, so they only need to fix what is wrong.
