@@ -59,6 +59,7 @@ class Endpoint:
     body: bytes = b""
     content_type: str = ""
     form: bool = False  # an HTML form post: needs the CSRF cookie and token, as a browser sends
+    results: bool = False  # a results page: needs the answers cookie the results POST sets
     target: float | None = None  # the least requests/s as a share of H
     max_queries: int | None = None
 
@@ -85,7 +86,7 @@ def endpoints(size: str) -> list[Endpoint]:
         Endpoint("questionnaire step", "GET", "/questions/goals/"),
         Endpoint("therapy list page", "GET", "/therapies/", target=0.33),
         Endpoint("therapy page", "GET", f"/therapies/{THERAPY}/"),
-        Endpoint("results page", "POST", "/results/", form=True, target=0.33),
+        Endpoint("results page", "GET", "/results/", results=True, target=0.33),
         Endpoint(
             "API recommendations",
             "POST",
@@ -286,12 +287,46 @@ def prepare_requests(base: str, size: str, chosen: list[Endpoint]) -> dict[str, 
         )
     csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
     form = urllib.parse.urlencode({"csrfmiddlewaretoken": csrf, "answers": token}).encode()
-    return {
-        e.name: Prepared(form, "application/x-www-form-urlencoded", cookie)
-        if e.form
-        else Prepared(e.body, e.content_type, "")
-        for e in chosen
-    }
+    results_cookie = _results_cookie(base, form, cookie)
+    prepared = {}
+    for e in chosen:
+        if e.form:
+            prepared[e.name] = Prepared(form, "application/x-www-form-urlencoded", cookie)
+        elif e.results:
+            prepared[e.name] = Prepared(b"", "", results_cookie)
+        else:
+            prepared[e.name] = Prepared(e.body, e.content_type, "")
+    return prepared
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def _results_cookie(base: str, form: bytes, csrf_cookie: str) -> str:
+    """Post the answers as the check page does, and return the results cookie it sets."""
+    request = urllib.request.Request(  # noqa: S310 - our own server on loopback
+        base + "/results/",
+        data=form,
+        method="POST",
+        headers={
+            **PROXIED,
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": csrf_cookie,
+            "Origin": origin(base),
+        },
+    )
+    opener = urllib.request.build_opener(_NoRedirect)
+    try:
+        response = opener.open(request, timeout=30)
+    except urllib.error.HTTPError as error:  # the 303, not followed
+        response = error
+    return next(
+        c.split(";", 1)[0]
+        for c in response.headers.get_all("Set-Cookie")
+        if c.startswith("wellness_results=")
+    )
 
 
 def check(base: str, endpoint: Endpoint, prepared: Prepared) -> None:
@@ -312,11 +347,13 @@ def check(base: str, endpoint: Endpoint, prepared: Prepared) -> None:
     )
     try:
         with urllib.request.urlopen(request, timeout=120) as response:  # noqa: S310
-            status = response.status
+            status, body = response.status, response.read()
     except urllib.error.HTTPError as error:
-        status = error.code
+        status, body = error.code, b""
     if status != 200:
         raise SystemExit(f"{endpoint.name}: {endpoint.method} {endpoint.path} answered {status}")
+    if endpoint.results and b'id="summary"' not in body:
+        raise SystemExit(f"{endpoint.name}: the answers cookie did not bring the results")
 
 
 def wrk(base: str, endpoint: Endpoint, prepared: Prepared, seconds: int, connections: int) -> dict:
@@ -364,6 +401,8 @@ def count_queries(chosen: list[Endpoint], prepared: dict[str, Prepared]) -> dict
     counts = {}
     for endpoint in chosen:
         request = prepared[endpoint.name]
+        client.cookies.clear()
+        client.cookies.load(request.cookie)  # as the browser's Cookie header holds them
 
         def send(endpoint=endpoint, request=request):
             return client.generic(
@@ -379,6 +418,8 @@ def count_queries(chosen: list[Endpoint], prepared: dict[str, Prepared]) -> dict
             response = send()
         if response.status_code != 200:
             raise SystemExit(f"{endpoint.name} answered {response.status_code} in-process")
+        if endpoint.results and b'id="summary"' not in response.content:
+            raise SystemExit(f"{endpoint.name}: no results in-process (the answers cookie?)")
         counts[endpoint.name] = (len(queries), len(response.content))
     connections.close_all()
     return counts
