@@ -83,7 +83,7 @@ def _context(
             for rec in result.recommendations
         ],
         "summary": result_parts.summary_options(result, goal_labels),
-        "many_goals": len(result.recommendations) and len(answers["goals"]) > 1,
+        "many_goals": len(answers["goals"]) > 1,
         "ties": ties,
         "kind_sections": kind_sections,
         "waiting_offered": any(step.is_waiting for step in result.other_paths),
