@@ -152,15 +152,18 @@ def shared_kind_evidence(
     Also the findings and harms it holds, by slug, for the cards to leave out. A kind with one
     card keeps its evidence on that card.
     """
-    kind_findings = {
-        finding.slug
-        for findings in catalogue.findings_by_goal.values()
-        for finding in findings
-        if finding.therapy is None and finding.technique is None
-    }
     by_kind: dict[str, list[Recommendation]] = {}
     for rec in result.recommendations:
         by_kind.setdefault(rec.therapy.kind, []).append(rec)
+    # Only the goals the cards matched: the index holds each goal's findings about a kind.
+    matched = {goal for rec in result.recommendations for goal in rec.matched_goals}
+    kind_findings = {
+        finding.slug
+        for goal in matched
+        if goal in catalogue.evidence_by_goal
+        for ranked in catalogue.evidence_by_goal[goal].by_kind.values()
+        for finding in ranked.findings
+    }
     sections, findings, harms = [], set(), set()
     for kind, recs in by_kind.items():
         if len(recs) < 2:
