@@ -4,7 +4,6 @@ its content (``wellness.snapshot_version``)."""
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import logging
 import threading
@@ -14,27 +13,14 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
-from evidence.models import Finding, Harm, SafetyRule, Source
-from therapies.models import Condition, CrisisContact, Goal, NextStep, Technique, Therapy
+from therapies.models import Therapy
 from wellness.recommender import CatalogueSnapshot, HarmFacts, TherapyFacts
-from wellness.snapshot_build import catalogue_snapshot_build
+from wellness.snapshot_build import CATALOGUE_MODELS, catalogue_snapshot_build, history_tables
 from wellness.snapshot_version import _canonical
 
 # Every change to the catalogue or the evidence, through the admin, the services or the loader,
-# writes a history row; the newest row and the row counts tell us whether the snapshot is stale.
-_HISTORY_MODELS = (
-    Therapy,
-    Goal,
-    Condition,
-    CrisisContact,
-    Technique,
-    NextStep,
-    Source,
-    Finding,
-    SafetyRule,
-    Harm,
-)
-CATALOGUE_MODELS = _HISTORY_MODELS
+# writes a history row in one of ``history_tables()``: the newest row and the row counts tell us
+# whether the snapshot is stale.
 
 # Built snapshots are shared between processes through the default cache (Redis when
 # configured), keyed by the change marker. Bump the version when the snapshot's shape changes,
@@ -46,13 +32,6 @@ logger = logging.getLogger(__name__)
 
 _lock = threading.Lock()
 _cached: tuple[tuple, CatalogueSnapshot] | None = None
-
-
-@functools.cache
-def _history_tables() -> tuple[str, ...]:
-    # A change of a therapy's goals also writes a row in the therapy's own history table.
-    # Cached: simple_history builds a new manager class on every `Model.history` access.
-    return tuple(model.history.model._meta.db_table for model in _HISTORY_MODELS)
 
 
 # The marker this process read last, and when (time.monotonic()).
@@ -91,7 +70,7 @@ def catalogue_change_marker_forget() -> None:
 def _change_marker_query() -> tuple:
     quote = connection.ops.quote_name
     parts = []
-    for table in _history_tables():
+    for table in history_tables():
         # Names come from model metadata, never from input.
         parts.append(f"SELECT COUNT(*) AS n, MAX({quote('history_id')}) AS m FROM {quote(table)}")  # noqa: S608  # nosec B608
     sql = " UNION ALL ".join(parts)

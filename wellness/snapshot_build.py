@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import functools
 import gc
 from collections import defaultdict
 from decimal import Decimal
@@ -112,8 +113,9 @@ def catalogue_snapshot_build() -> CatalogueSnapshot:
         return _build()
 
 
-# Every catalogue model keeps a history; its newest row is when the catalogue last changed.
-_HISTORY_MODELS = (
+# Every catalogue model keeps a history: its newest row is when the catalogue last changed, and
+# with the row counts it tells the selectors whether a snapshot is stale.
+CATALOGUE_MODELS = (
     Therapy,
     Goal,
     Condition,
@@ -127,14 +129,20 @@ _HISTORY_MODELS = (
 )
 
 
+@functools.cache
+def history_tables() -> tuple[str, ...]:
+    """Return the catalogue's history tables (a change of a therapy's goals writes one too)."""
+    # Cached: simple_history builds a new manager class on every `Model.history` access.
+    return tuple(model.history.model._meta.db_table for model in CATALOGUE_MODELS)
+
+
 def _changed_on() -> datetime.date | None:
     """Return the day the catalogue last changed, in local time (one query), or None if never."""
     quote = connection.ops.quote_name
-    tables = (model.history.model._meta.db_table for model in _HISTORY_MODELS)
     # Names come from model metadata, never from input.
     sql = " UNION ALL ".join(
         f"SELECT MAX({quote('history_date')}) FROM {quote(table)}"  # noqa: S608  # nosec B608
-        for table in tables
+        for table in history_tables()
     )
     with connection.cursor() as cursor:
         cursor.execute(sql)
