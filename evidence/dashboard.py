@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import admin
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -32,57 +32,54 @@ def sources_due_for_review() -> QuerySet[Source]:
     )
 
 
+# What "rated by our team" means for each: a finding says who rated it; a harm's certainty,
+# when it has one, is always ours (time and cost have none).
+TEAM_RATED_FINDING = Q(certainty_rated_by=Finding.RatedBy.TEAM)
+TEAM_RATED_HARM = ~Q(certainty="")
+
+
 def findings_awaiting_clinical_review() -> QuerySet[Finding]:
     """Findings whose certainty our team rated and no clinician has checked yet."""
-    return Finding.objects.filter(certainty_rated_by=Finding.RatedBy.TEAM, clinician_checked=False)
+    return Finding.objects.filter(TEAM_RATED_FINDING, clinician_checked=False)
 
 
 def harms_awaiting_clinical_review() -> QuerySet[Harm]:
     """Harms with a certainty (always our team's) that no clinician has checked yet."""
-    return Harm.objects.exclude(certainty="").filter(clinician_checked=False)
+    return Harm.objects.filter(TEAM_RATED_HARM, clinician_checked=False)
 
 
-class HarmClinicalReviewFilter(admin.SimpleListFilter):
+class _ClinicalReviewFilter(admin.SimpleListFilter):
+    """Ratings by our team waiting for a clinician or checked, and the records rated otherwise."""
+
     title = "clinical review"
     parameter_name = "clinical_review"
+    team_rated: Q
+    other: tuple[str, str]  # the lookup and its label for what our team did not rate
 
     def lookups(self, request, model_admin):
         return [
             ("waiting", "Rated by our team, waiting for a clinician"),
             ("checked", "Rated by our team, checked by a clinician"),
-            ("unrated", "No certainty (time and cost)"),
+            self.other,
         ]
 
     def queryset(self, request, queryset):
-        if self.value() == "waiting":
-            return queryset.exclude(certainty="").filter(clinician_checked=False)
-        if self.value() == "checked":
-            return queryset.exclude(certainty="").filter(clinician_checked=True)
-        if self.value() == "unrated":
-            return queryset.filter(certainty="")
+        if self.value() in ("waiting", "checked"):
+            checked = self.value() == "checked"
+            return queryset.filter(self.team_rated, clinician_checked=checked)
+        if self.value() == self.other[0]:
+            return queryset.exclude(self.team_rated)
         return queryset
 
 
-class ClinicalReviewFilter(admin.SimpleListFilter):
-    title = "clinical review"
-    parameter_name = "clinical_review"
+class ClinicalReviewFilter(_ClinicalReviewFilter):
+    team_rated = TEAM_RATED_FINDING
+    other = ("source", "Rated by the source")
 
-    def lookups(self, request, model_admin):
-        return [
-            ("waiting", "Rated by our team, waiting for a clinician"),
-            ("checked", "Rated by our team, checked by a clinician"),
-            ("source", "Rated by the source"),
-        ]
 
-    def queryset(self, request, queryset):
-        team = Finding.RatedBy.TEAM
-        if self.value() == "waiting":
-            return queryset.filter(certainty_rated_by=team, clinician_checked=False)
-        if self.value() == "checked":
-            return queryset.filter(certainty_rated_by=team, clinician_checked=True)
-        if self.value() == "source":
-            return queryset.filter(certainty_rated_by=Finding.RatedBy.SOURCE)
-        return queryset
+class HarmClinicalReviewFilter(_ClinicalReviewFilter):
+    team_rated = TEAM_RATED_HARM
+    other = ("unrated", "No certainty (time and cost)")
 
 
 def findings_without_source_link() -> QuerySet[Finding]:

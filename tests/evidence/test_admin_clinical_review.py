@@ -19,6 +19,10 @@ def test_findings_awaiting_a_clinician_are_listed_and_can_be_marked_checked(clie
 
     listed = client.get(changelist, {"clinical_review": "waiting"})
     shown = list(listed.context["cl"].result_list)
+    by_the_source = client.get(changelist, {"clinical_review": "source"}).context["cl"]
+    done = client.get(changelist, {"clinical_review": "checked"}).context["cl"]
+    assert list(by_the_source.result_list) == [by_source]
+    assert list(done.result_list) == [checked]
     response = client.post(
         changelist,
         {
@@ -58,6 +62,8 @@ def test_harms_with_a_rating_await_a_clinician_and_can_be_marked_checked(client,
 
     listed = client.get(changelist, {"clinical_review": "waiting"})
     shown = list(listed.context["cl"].result_list)
+    no_rating = client.get(changelist, {"clinical_review": "unrated"}).context["cl"]
+    assert list(no_rating.result_list) == [unrated]
     response = client.post(
         changelist,
         {"action": "mark_clinician_checked", "_selected_action": [waiting.pk, unrated.pk]},
