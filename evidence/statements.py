@@ -16,7 +16,6 @@ exactly as the source published them, so anyone can check the rounding.
 from __future__ import annotations
 
 import dataclasses
-import math
 from decimal import ROUND_HALF_UP, Decimal
 
 CERTAINTY_WORDS = {
@@ -83,7 +82,7 @@ def _verbs(facts: FindingFacts) -> tuple[str, str]:
     return ("reduces", "reduce") if lower else ("improves", "improve")
 
 
-def _in_sentence(facts: FindingFacts) -> str:
+def _insentence(facts: FindingFacts) -> str:
     """Return the subject as it reads mid-sentence: "Massage" → "massage", "CBT" stays.
 
     A therapy's name stays as it is written ("Swedish massage"); only a kind or a technique
@@ -100,7 +99,7 @@ def _claim(facts: FindingFacts) -> str:
     verb = plural if facts.subject_is_plural else singular
     makes = "make" if facts.subject_is_plural else "makes"
     subject, outcome, certainty = facts.subject, facts.outcome, facts.certainty
-    mid = _in_sentence(facts)
+    mid = _insentence(facts)
     if facts.direction == "no-clear-effect":
         # A review that found no reliable effect tells us we do not know, not that it fails.
         return f"We do not know whether {mid} {verb} {outcome}"
@@ -267,7 +266,8 @@ def _base(facts: FindingFacts) -> str:
     return f"This is based on {' with '.join(parts)}."
 
 
-def _sentence(text: str) -> str:
+def sentence(text: str) -> str:
+    """Return the text as one sentence: stripped, with a full stop unless it ends with one."""
     text = text.strip()
     return text if text.endswith((".", "!", "?")) else text + "."
 
@@ -289,7 +289,7 @@ def finding_statement(facts: FindingFacts) -> str:
     for extra in (_found(facts), _range(facts), _base(facts), facts.context):
         if extra.strip():
             sentences.append(extra)
-    return " ".join(_sentence(s) for s in sentences)
+    return " ".join(sentence(s) for s in sentences)
 
 
 def certainty_words(certainty: str) -> str:
@@ -397,108 +397,4 @@ def figures_for(finding) -> str:
         ci_low=finding.ci_low,
         ci_high=finding.ci_high,
         unit=finding.effect_unit,
-    )
-
-
-# --- Harms and burdens ----------------------------------------------------------------------
-
-# Denominators people read easily, for "about 1 in 20".
-_FRIENDLY = (
-    2,
-    3,
-    4,
-    5,
-    6,
-    8,
-    10,
-    12,
-    15,
-    20,
-    25,
-    30,
-    40,
-    50,
-    75,
-    100,
-    150,
-    200,
-    250,
-    300,
-    400,
-    500,
-    750,
-    1000,
-)
-
-
-def _one_in(percent: Decimal) -> str:
-    """Return a percentage as a natural frequency: 5.2 → "about 1 in 20"; "" if not sensible."""
-    if percent <= 0 or percent > 50:
-        return ""
-    exact = 100 / float(percent)
-    if exact > _FRIENDLY[-1]:
-        # Rare: two significant figures ("about 1 in 20,000"), never capped at the list's end.
-        nearest = int(float(f"{exact:.2g}"))
-    else:
-        nearest = min(_FRIENDLY, key=lambda n: abs(math.log(n / exact)))
-    return f"about 1 in {nearest:,}"
-
-
-def _percent(number: Decimal) -> str:
-    rounded = number.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    if rounded == 0 and number > 0:
-        return "less than 0.1%"
-    return f"{rounded.normalize():f}%"
-
-
-def harm_statement(
-    *,
-    description: str,
-    population: str = "",
-    affected_percent: Decimal | None = None,
-    affected_count: int | None = None,
-    people_count: int | None = None,
-    context: str = "",
-) -> str:
-    """Return a harm or burden in plain words, with how many people it happened to."""
-    sentences = [description]
-    percent = affected_percent
-    if percent is None and affected_count is not None and people_count:
-        percent = Decimal(affected_count * 100) / Decimal(people_count)
-    if affected_count is not None and people_count:
-        share = ", ".join(p for p in (_percent(percent), _one_in(percent)) if p)
-        sentences.append(
-            f"This happened to {affected_count:,} of {people_count:,} people studied ({share})"
-        )
-    elif percent is not None:
-        one_in = _one_in(percent)
-        studied = f"{people_count:,} people" if people_count else "people"
-        sentences.append(
-            f"This happened to {_percent(percent)} of the {studied} studied"
-            + (f" ({one_in})" if one_in else "")
-        )
-    elif affected_count is not None:
-        sentences.append(
-            f"This happened to {affected_count:,} {'person' if affected_count == 1 else 'people'}"
-            " in the studies"
-        )
-    if population:
-        # One study or a review of many: "this comes from" fits both.
-        sentences.append(f"This comes from {population}")
-    elif people_count and percent is None:
-        sentences.append(f"This comes from a study of {people_count:,} people")
-    if context.strip():
-        sentences.append(context)
-    return " ".join(_sentence(s) for s in sentences if s.strip())
-
-
-def harm_statement_for(harm) -> str:
-    """Return the public statement of a Harm (or any object with a Harm's fields)."""
-    return harm_statement(
-        description=harm.description,
-        population=harm.population,
-        affected_percent=harm.affected_percent,
-        affected_count=harm.affected_count,
-        people_count=harm.people_count,
-        context=harm.context,
     )

@@ -10,8 +10,9 @@ from django.apps import apps
 from django.urls import reverse
 
 from evidence.catalogue import catalogue_load
+from evidence.harm_statements import harm_statement_for
 from evidence.models import Finding, Harm
-from evidence.statements import NO_COMPARATOR, harm_statement_for, statement_for
+from evidence.statements import NO_COMPARATOR, statement_for
 from tests.factories import TherapyFactory
 from therapies.readability import (
     LONGEST_WORD_SYLLABLES,

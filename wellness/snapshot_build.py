@@ -15,8 +15,9 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from evidence.harm_statements import harm_statement_for
 from evidence.models import Finding, Harm, SafetyRule, Source
-from evidence.statements import harm_statement_for, statement_for
+from evidence.statements import statement_for
 from therapies.models import Condition, CrisisContact, Goal, NextStep, Technique, Therapy
 from wellness.recommender import (
     CatalogueSnapshot,

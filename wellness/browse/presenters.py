@@ -14,12 +14,12 @@ from urllib.parse import urlencode
 
 from django.core.paginator import Page
 
+from evidence.harm_statements import harm_statement_for
 from evidence.models import Finding, Harm, SafetyRule
 from evidence.statements import (
     CERTAINTY_LABELS,
     certainty_words,
     figures_for,
-    harm_statement_for,
     rated_by_words,
     statement_for,
 )

@@ -9,11 +9,10 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
+from wellness.browse.presenters import CERTAINTY_RANK
 from wellness.recommender import Benefit, CatalogueSnapshot, HarmFacts, Recommendation, Result
 
 SUMMARY_SIZE = 3
-# GRADE levels as the summary's scale of four: how many of its segments are filled.
-CERTAINTY_LEVEL = {"high": 4, "moderate": 3, "low": 2, "very-low": 1}
 KIND_NAMES = {"massage": "massage", "talking": "talking therapy"}
 # The main downside of an option: what commonly goes wrong first (a serious-risk record may
 # say that none was found), then what it asks.
@@ -37,7 +36,8 @@ class SummaryOption:
 
     @property
     def level(self) -> int:
-        return CERTAINTY_LEVEL.get(self.strengths[0].certainty, 0) if self.strengths else 0
+        """How many of the summary scale's four segments are filled (GRADE, high = 4)."""
+        return CERTAINTY_RANK.get(self.strengths[0].certainty, 0) if self.strengths else 0
 
     @property
     def certainty(self) -> str:
@@ -102,12 +102,12 @@ def summary_options(
 def _strengths(rec: Recommendation, goal_labels: dict[str, str]) -> tuple[GoalStrength, ...]:
     best: dict[str, int] = {}
     for benefit in rec.benefits:
-        level = CERTAINTY_LEVEL.get(benefit.certainty, 0)
+        level = CERTAINTY_RANK.get(benefit.certainty, 0)
         best[benefit.goal] = max(best.get(benefit.goal, 0), level)
     by_level: dict[int, list[str]] = {}
     for goal in rec.matched_goals:
         by_level.setdefault(best.get(goal, 0), []).append(goal_labels[goal])
-    names = {level: name for name, level in CERTAINTY_LEVEL.items()}
+    names = {level: name for name, level in CERTAINTY_RANK.items()}
     return tuple(
         GoalStrength(names.get(level, ""), tuple(goals))
         for level, goals in sorted(by_level.items(), reverse=True)

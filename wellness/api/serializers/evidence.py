@@ -7,8 +7,9 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from evidence.harm_statements import harm_statement_for
 from evidence.models import Certainty, Finding, Harm, SafetyRule, Source
-from evidence.statements import figures_for, harm_statement_for, statement_for
+from evidence.statements import figures_for, statement_for
 from therapies.models import Condition, Goal, Technique, Therapy
 from wellness.api.serializers.base import (
     AllowedChoiceField,
