@@ -59,3 +59,14 @@ def not_suitable(page: Page) -> list[str]:
     return page.locator("li.card--excluded").evaluate_all(
         "items => items.map(i => i.dataset.therapy)"
     )
+
+
+def results_for(
+    page: Page, *goals: str, yes: set[str] = frozenset(), pressure: str = "No preference"
+) -> None:
+    """Walk the whole questionnaire by visible labels and open the results."""
+    start(page)
+    choose_goals(page, *goals)
+    answer_screening(page, yes=yes)
+    choose_preferences(page, pressure=pressure)
+    show_results(page)

@@ -11,7 +11,7 @@ from tests.browser.journey import (
     choose_goals,
     choose_preferences,
     go,
-    show_results,
+    results_for,
     start,
 )
 
@@ -104,11 +104,7 @@ def test_results_note_and_saved_pages_have_no_violations(page):
 
 
 def test_results_with_options_ruled_out_and_a_choice_to_change_have_no_violations(page):
-    start(page)
-    choose_goals(page, "Ease pain and tight muscles")
-    answer_screening(page, yes={"blood thinners"})
-    choose_preferences(page, pressure="Firm")
-    show_results(page)
+    results_for(page, "Ease pain and tight muscles", yes={"blood thinners"}, pressure="Firm")
     assert_accessible(page)  # no therapy to suggest, with a change that opens options
     page.get_by_role("button", name="Show results with gentle pressure").click()
     expect(page.locator("#summary")).to_contain_text("Swedish massage")

@@ -11,6 +11,7 @@ from tests.browser.journey import (
     choose_preferences,
     go,
     not_suitable,
+    results_for,
     shortlist,
     show_results,
     start,
@@ -20,11 +21,7 @@ MASSAGES_NEEDING_CLEARANCE = ["swedish-massage", "lymphatic-drainage"]
 
 
 def test_pregnant_and_wanting_relief_from_aches(page):
-    start(page)
-    choose_goals(page, "Ease pain and tight muscles")
-    answer_screening(page, yes={"pregnant"})
-    choose_preferences(page)
-    show_results(page)
+    results_for(page, "Ease pain and tight muscles", yes={"pregnant"})
 
     found = shortlist(page)
     assert found[0] == "prenatal-massage"
@@ -47,11 +44,7 @@ def test_pregnant_and_wanting_relief_from_aches(page):
 
 
 def test_on_blood_thinners_and_wanting_less_muscle_pain(page):
-    start(page)
-    choose_goals(page, "Ease pain and tight muscles")
-    answer_screening(page, yes={"blood thinners"})
-    choose_preferences(page)
-    show_results(page)
+    results_for(page, "Ease pain and tight muscles", yes={"blood thinners"})
 
     excluded = not_suitable(page)
     assert {"deep-tissue-massage", "sports-massage", "trigger-point-therapy"} <= set(excluded)
@@ -76,11 +69,7 @@ def test_crisis_answered_yes_shows_urgent_help_alone(page):
 
 
 def test_a_goal_with_no_good_option(page):
-    start(page)
-    choose_goals(page, "Ease pain from cancer")
-    answer_screening(page)
-    choose_preferences(page)
-    show_results(page)
+    results_for(page, "Ease pain from cancer")
 
     expect(page.get_by_role("heading", name="We have no therapy to suggest")).to_be_visible()
     expect(page.locator("main")).to_contain_text(
@@ -91,11 +80,7 @@ def test_a_goal_with_no_good_option(page):
 
 
 def test_stress_and_poor_sleep_shows_cbt_first_with_its_downsides(page):
-    start(page)
-    choose_goals(page, "Feel less stressed or anxious", "Sleep better")
-    answer_screening(page)
-    choose_preferences(page)
-    show_results(page)
+    results_for(page, "Feel less stressed or anxious", "Sleep better")
 
     assert shortlist(page)[:2] == ["cbt-insomnia", "cbt"]
     cbt = page.locator("li.card[data-therapy=cbt]")
@@ -118,11 +103,7 @@ SUMMARY_PERSONAS = {
 @pytest.mark.parametrize("persona", SUMMARY_PERSONAS)
 def test_the_summary_fits_one_phone_screen_and_leads_to_the_details(phone, persona):
     goals, yes, pressure = SUMMARY_PERSONAS[persona]
-    start(phone)
-    choose_goals(phone, *goals)
-    answer_screening(phone, yes=yes)
-    choose_preferences(phone, pressure=pressure)
-    show_results(phone)
+    results_for(phone, *goals, yes=yes, pressure=pressure)
 
     summary = phone.get_by_role("region", name="Your options at a glance")
     box = summary.bounding_box()
@@ -178,11 +159,7 @@ def test_back_link_keeps_answers(page):
 
 
 def test_share_link_reopened_in_a_new_browser(page, browser):
-    start(page)
-    choose_goals(page, "Ease pain and tight muscles")
-    answer_screening(page, yes={"pregnant"})
-    choose_preferences(page)
-    show_results(page)
+    results_for(page, "Ease pain and tight muscles", yes={"pregnant"})
     expected = shortlist(page)
 
     page.get_by_role("button", name="Save and get a link").click()
@@ -209,11 +186,7 @@ def test_share_link_reopened_in_a_new_browser(page, browser):
 
 
 def test_back_and_refresh_after_results_show_them_again_until_cleared(page):
-    start(page)
-    choose_goals(page, "Ease pain and tight muscles")
-    answer_screening(page, yes={"pregnant"})
-    choose_preferences(page)
-    show_results(page)
+    results_for(page, "Ease pain and tight muscles", yes={"pregnant"})
     expected = shortlist(page)
 
     page.get_by_role("link", name="More about Prenatal massage").click()
@@ -235,11 +208,7 @@ def test_back_and_refresh_after_results_show_them_again_until_cleared(page):
 
 
 def test_the_doctors_note_lists_each_therapy_once_and_prints_on_one_a4_page(page):
-    start(page)
-    choose_goals(page, "Ease pain and tight muscles")
-    answer_screening(page, yes={"pregnant", "broken bone"})
-    choose_preferences(page)
-    show_results(page)
+    results_for(page, "Ease pain and tight muscles", yes={"pregnant", "broken bone"})
     page.get_by_role("link", name="Get a note for your doctor").click()
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("A note for your doctor")
