@@ -1,4 +1,4 @@
-"""Questionnaire forms: one question a page, each error said next to its field."""
+"""Questionnaire forms, each error said next to its field."""
 
 from django import forms
 
@@ -24,6 +24,30 @@ class YesNoForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select yes or no", "invalid_choice": "Select yes or no"},
     )
+
+
+class HealthForm(forms.Form):
+    """Every screening question but the crisis one, on one page: each needs its own yes or no.
+
+    Nothing is ticked for the person and an unanswered question is an error, never a "no".
+    """
+
+    def __init__(self, *args, conditions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.conditions = list(conditions)
+        for condition in self.conditions:
+            message = f"Select yes or no: {condition.question}"
+            self.fields[condition.slug] = forms.ChoiceField(
+                label=condition.question,
+                help_text=condition.help_text,
+                choices=YesNoForm.base_fields["answer"].choices,
+                widget=forms.RadioSelect,
+                error_messages={"required": message, "invalid_choice": message},
+            )
+
+    def questions(self):
+        """Each condition with its bound field, in questionnaire order, for the template."""
+        return [(condition, self[condition.slug]) for condition in self.conditions]
 
 
 class PreferencesForm(forms.Form):

@@ -149,6 +149,7 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
 THROTTLED_VIEWS = {
     "questions-goals": "questions",
     "questions-condition": "questions",
+    "questions-health": "questions",
     "questions-preferences": "questions",
     "questions-clear": "questions",
     "questions-restore": "questions",

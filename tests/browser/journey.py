@@ -21,16 +21,26 @@ def choose_goals(page: Page, *labels: str) -> None:
 
 
 def answer_screening(page: Page, yes: set[str] = frozenset()) -> int:
-    """Answer every yes/no question; return how many there were."""
+    """Answer the crisis question, then each question on the health page; return how many.
+
+    A question is answered yes when it holds one of the words in ``yes``.
+    """
     asked = 0
-    while page.locator("input[name=answer]").count():
+    if page.locator("input[name=answer]").count():
         question = page.get_by_role("heading", level=1).inner_text()
         answer = "Yes" if any(word in question for word in yes) else "No"
         page.get_by_label(answer, exact=True).check()
         page.get_by_role("button", name="Continue").click()
         asked += 1
-        if answer == "Yes" and "harming yourself" in question:
-            break
+        if answer == "Yes":
+            return asked
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your health")
+    for question in page.locator("fieldset legend").all_inner_texts():
+        answer = "Yes" if any(word in question for word in yes) else "No"
+        group = page.get_by_role("group", name=question, exact=True)
+        group.get_by_label(answer, exact=True).check()
+        asked += 1
+    page.get_by_role("button", name="Continue").click()
     return asked
 
 

@@ -76,6 +76,12 @@ def test_question_pages_and_their_errors_have_no_violations(page):
     page.get_by_role("button", name="Continue").click()
     expect(page.locator(".error-summary")).to_be_focused()
     assert_accessible(page)  # a yes/no question, with an error
+    page.get_by_label("No", exact=True).check()
+    page.get_by_role("button", name="Continue").click()
+    assert_accessible(page)  # the health questions
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator(".error-summary")).to_be_focused()
+    assert_accessible(page)  # the health questions, every one with an error
     answer_screening(page)
     assert_accessible(page)  # preferences
     page.get_by_role("button", name="Continue").click()

@@ -135,8 +135,10 @@ def test_change_an_answer_from_the_check_page(page):
     answer_screening(page)
     choose_preferences(page)
     page.get_by_role("link", name="Change your answer to: Are you pregnant?").click()
-    expect(page.get_by_label("No", exact=True)).to_be_checked()  # back keeps answers
-    page.get_by_label("Yes", exact=True).check()
+    question = page.get_by_role("group", name="Are you pregnant?", exact=True)
+    expect(question).to_be_in_viewport()  # the link opens the health page at that question
+    expect(question.get_by_label("No", exact=True)).to_be_checked()  # back keeps answers
+    question.get_by_label("Yes", exact=True).check()
     page.get_by_role("button", name="Continue").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your answers")
@@ -249,11 +251,16 @@ def test_whole_journey_by_keyboard_alone(page):
     page.keyboard.press("Space")
     tab_to("Continue")
     enter()
-    while page.locator("input[name=answer]").count():
-        tab_to("Yes")
-        page.keyboard.press("ArrowRight")  # radios move by arrow key: Yes → No
-        tab_to("Continue")
-        enter()
+    tab_to("Yes")  # the crisis question, alone on its page
+    page.keyboard.press("ArrowRight")  # radios move by arrow key: Yes → No
+    tab_to("Continue")
+    enter()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your health")
+    for _ in range(page.locator("fieldset").count()):
+        tab_to("Yes")  # Tab goes from one question to the next
+        page.keyboard.press("ArrowRight")
+    tab_to("Continue")
+    enter()
     for _ in ("format", "pressure"):
         tab_to("No preference")
         page.keyboard.press("Space")
@@ -287,17 +294,19 @@ def test_phone_sized_journey_from_home_to_shortlist(phone):
     step(lambda: phone.get_by_role("button", name="Start now").click())
     step(lambda: phone.get_by_role("button", name="Continue").click())
     step(lambda: choose_goals(phone, "Feel less stressed or anxious"))
-    while phone.locator("input[name=answer]").count():
-        phone.get_by_label("No", exact=True).check()
-        step(lambda: phone.get_by_role("button", name="Continue").click())
+    phone.get_by_label("No", exact=True).check()  # the crisis question, alone on its page
+    step(lambda: phone.get_by_role("button", name="Continue").click())
+    for group in phone.locator("fieldset").all():
+        group.get_by_label("No", exact=True).check()
+    step(lambda: phone.get_by_role("button", name="Continue").click())
     step(lambda: choose_preferences(phone))
     step(lambda: phone.get_by_role("button", name="Show my results").click())
     expect(phone.get_by_role("heading", level=1)).to_have_text("Your results")
 
     assert shortlist(phone)
-    # home, start, goals, 13 screening questions, preferences, check, results: 19 pages, each
-    # one question or one button, well inside two minutes for a person.
-    assert len(pages_seen) == 19
+    # home, start, goals, the crisis question, the health questions, preferences, check and
+    # results: 8 pages, well inside the 12 a one-goal journey with no health problem may take.
+    assert len(pages_seen) == 8
 
 
 def test_compare_stacks_by_therapy_on_a_phone_with_no_treatment_beside(phone, page):

@@ -104,10 +104,13 @@ def test_the_questionnaire_and_results_break_no_rule_of_the_policy(site):
         page.get_by_label("Sleep better").check()
         page.get_by_role("button", name="Continue").click()
         record()
-        while page.locator("input[name=answer]").count():
-            page.get_by_label("No", exact=True).check()
-            page.get_by_role("button", name="Continue").click()
-            record()
+        page.get_by_label("No", exact=True).check()  # the crisis question
+        page.get_by_role("button", name="Continue").click()
+        record()
+        for group in page.locator("fieldset").all():  # the health questions
+            group.get_by_label("No", exact=True).check()
+        page.get_by_role("button", name="Continue").click()
+        record()
         page.get_by_role("group", name="How would you like to have therapy?").get_by_label(
             "No preference"
         ).check()

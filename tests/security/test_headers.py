@@ -14,7 +14,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.wellness.test_questionnaire import conditions_in_order, token_from
+from tests.wellness.walk import answer_screening, token_from
 from wellness.models import SavedResult
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
@@ -49,8 +49,7 @@ def seeded(seeded_module, db):
 
 def answers_token(client) -> str:
     client.post(reverse("questions-goals"), {"goals": ["sleep"]})
-    for slug in conditions_in_order():
-        client.post(reverse("questions-condition", args=[slug]), {"answer": "no"})
+    answer_screening(client)
     client.post(reverse("questions-preferences"), {"format": "any", "pressure": "any"})
     return token_from(client.get(reverse("questions-check")))
 
@@ -149,9 +148,8 @@ def saved_token(client) -> str:
 ANSWER_PAGES = {
     "goals": lambda c: c.get(reverse("questions-goals")),
     "goals with an error": lambda c: c.post(reverse("questions-goals"), {}),
-    "screening question": lambda c: c.get(
-        reverse("questions-condition", args=[conditions_in_order()[0]])
-    ),
+    "crisis question": lambda c: c.get(reverse("questions-condition", args=["crisis"])),
+    "health questions": lambda c: c.get(reverse("questions-health")),
     "preferences": lambda c: (answers_token(c), c.get(reverse("questions-preferences")))[1],
     "check your answers": lambda c: (answers_token(c), c.get(reverse("questions-check")))[1],
     "results": lambda c: c.post(reverse("results"), {"answers": answers_token(c)}, follow=True),

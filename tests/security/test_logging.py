@@ -29,7 +29,7 @@ from tests.factories import (
     TherapyFactory,
     UserFactory,
 )
-from tests.wellness.test_questionnaire import conditions_in_order, token_from
+from tests.wellness.walk import answer_screening, conditions_in_order, token_from
 from wellness.models import SavedResult
 from wellness.security import JsonFormatter, redact
 
@@ -95,11 +95,12 @@ def walk_the_public_journey(client) -> list[str]:
     extra = {"note": SENTINEL, "email": EMAIL}
     client.post(reverse("questions-goals"), {"goals": [f"bad-{SENTINEL}"], **extra})
     client.post(reverse("questions-goals"), {"goals": ["sleep", goal], **extra})
-    for slug in conditions_in_order():
-        answer = "yes" if slug in ("pregnancy", f"condition-{SENTINEL}") else "no"
-        url = reverse("questions-condition", args=[slug])
-        client.post(url, {"answer": SENTINEL, **extra})  # invalid: the error page
-        client.post(url, {"answer": answer, **extra})
+    crisis = reverse("questions-condition", args=["crisis"])
+    client.post(crisis, {"answer": SENTINEL, **extra})  # invalid: the error page
+    client.post(crisis, {"answer": "no", **extra})
+    health = {slug: SENTINEL for slug in conditions_in_order() if slug != "crisis"}
+    client.post(reverse("questions-health"), {**health, **extra})  # invalid: the error page
+    answer_screening(client, yes={"pregnancy", f"condition-{SENTINEL}"}, **extra)
     client.post(reverse("questions-preferences"), {"format": SENTINEL, **extra})
     client.post(reverse("questions-preferences"), {"format": "any", "pressure": "any", **extra})
     answers = token_from(client.get(reverse("questions-check")))

@@ -16,7 +16,7 @@ from django.contrib.staticfiles import finders
 from whitenoise.compress import Compressor
 
 BUDGET = 30 * 1024
-PAGES = ["/", "/questions/goals/", "/questions/screening/pregnancy/"]
+PAGES = ["/", "/questions/goals/", "/questions/screening/crisis/", "/questions/health/"]
 
 
 class Links(HTMLParser):

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from evidence.catalogue import catalogue_load
 from tests.factories import FindingFactory, GoalFactory, TherapyFactory
-from tests.wellness.test_questionnaire import conditions_in_order, token_from
+from tests.wellness.walk import answer_screening, token_from
 from therapies.models import Condition
 from wellness.models import SavedResult
 
@@ -46,9 +46,7 @@ def cache_contents() -> str:
 def walk(client) -> object:
     goal = f"goal-{SENTINEL}"
     client.post(reverse("questions-goals"), {"goals": ["sleep", goal], "note": SENTINEL})
-    for slug in conditions_in_order():
-        answer = "yes" if slug == "pregnancy" else "no"
-        client.post(reverse("questions-condition", args=[slug]), {"answer": answer, "x": SENTINEL})
+    answer_screening(client, yes={"pregnancy"}, x=SENTINEL)
     client.post(
         reverse("questions-preferences"), {"format": "any", "pressure": "any", "x": SENTINEL}
     )

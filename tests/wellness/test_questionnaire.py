@@ -8,6 +8,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import ConditionFactory
+from tests.wellness.walk import (
+    answer_all,
+    answer_screening,
+    conditions_in_order,
+    show_results,
+    token_from,
+)
 from therapies.models import Condition
 from wellness import answers as answer_store
 
@@ -17,39 +24,6 @@ def seeded(seeded_module, db):
     """The real seed catalogue, loaded once for the module (see tests/conftest.py)."""
 
 
-def conditions_in_order():
-    return list(Condition.objects.active().values_list("slug", flat=True))
-
-
-def answer_all(client, *, goals=("pain-tension",), yes=(), format="any", pressure="any"):
-    """Walk every step by POSTing, as a person would; return the check page response."""
-    response = client.post(reverse("questions-goals"), {"goals": list(goals)})
-    assert response.status_code == 302, response.content
-    for slug in conditions_in_order():
-        response = client.post(
-            reverse("questions-condition", args=[slug]),
-            {"answer": "yes" if slug in yes else "no"},
-        )
-        if slug in yes and Condition.objects.get(slug=slug).is_crisis:
-            return response
-        assert response.status_code == 302
-    response = client.post(
-        reverse("questions-preferences"), {"format": format, "pressure": pressure}
-    )
-    assert response.headers["Location"] == reverse("questions-check")
-    return client.get(reverse("questions-check"))
-
-
-def token_from(response) -> str:
-    match = re.search(rb'name="answers" value="([^"]+)"', response.content)
-    assert match, "the page carries the signed answers in a form"
-    return match.group(1).decode()
-
-
-def show_results(client, check_page):
-    return client.post(reverse("results"), {"answers": token_from(check_page)}, follow=True)
-
-
 def test_start_page_says_what_is_kept_before_any_health_question(client, seeded):
     page = client.get(reverse("questions-start")).content.decode()
 
@@ -57,11 +31,54 @@ def test_start_page_says_what_is_kept_before_any_health_question(client, seeded)
     assert "save your results" in page
 
 
-def test_steps_follow_in_order_from_goals_through_every_condition(client, seeded):
-    response = client.post(reverse("questions-goals"), {"goals": ["sleep"]})
-    first = conditions_in_order()[0]
+def test_steps_follow_in_order_the_crisis_question_alone_then_the_health_page(client, seeded):
+    steps = [
+        client.post(reverse("questions-goals"), {"goals": ["sleep"]}),
+        client.post(reverse("questions-condition", args=["crisis"]), {"answer": "no"}),
+        answer_screening(client),
+        client.post(reverse("questions-preferences"), {"format": "any", "pressure": "any"}),
+    ]
 
-    assert response.headers["Location"] == reverse("questions-condition", args=[first])
+    assert [step.headers["Location"] for step in steps] == [
+        reverse("questions-condition", args=["crisis"]),
+        reverse("questions-health"),
+        reverse("questions-preferences"),
+        reverse("questions-check"),
+    ]
+
+
+def test_the_crisis_question_comes_first_and_alone_wherever_it_is_placed(client, seeded):
+    Condition.objects.filter(is_crisis=True).update(position=999)
+
+    first = client.post(reverse("questions-goals"), {"goals": ["sleep"]})
+    health = client.get(reverse("questions-health")).content.decode()
+
+    assert first.headers["Location"] == reverse("questions-condition", args=["crisis"])
+    assert "harming yourself" not in health
+
+
+def test_the_health_page_asks_every_other_question_with_nothing_ticked(client, seeded):
+    client.post(reverse("questions-goals"), {"goals": ["sleep"]})
+    page = client.get(reverse("questions-health")).content.decode()
+
+    asked = [c for c in Condition.objects.active() if not c.is_crisis]
+    assert len(asked) >= 10
+    for condition in asked:
+        assert f'<h2 class="label">{condition.question}</h2>' in page
+        assert f'id="question-{condition.slug}"' in page
+    assert "harming yourself" not in page
+    assert "checked" not in page
+    assert "Question 3 of 4" in page
+
+
+def test_an_older_link_to_one_health_question_opens_the_health_page_there(client, seeded):
+    url = reverse("questions-condition", args=["pregnancy"])
+
+    response = client.get(url + "?change=1")
+
+    assert (
+        response.headers["Location"] == reverse("questions-health") + "?change=1#question-pregnancy"
+    )
 
 
 def test_a_condition_added_in_the_admin_is_asked_without_a_code_change(client, seeded):
@@ -84,12 +101,33 @@ def test_goals_error_is_summarised_and_shown_by_the_field(client, seeded):
 
 
 def test_yes_no_error_and_unknown_choices_are_rejected(client, seeded):
-    slug = conditions_in_order()[1]
-    url = reverse("questions-condition", args=[slug])
+    url = reverse("questions-condition", args=["crisis"])
 
     for data in ({}, {"answer": "maybe"}):
         page = client.post(url, data).content.decode()
         assert page.count("Select yes or no") == 2
+
+
+def test_each_unanswered_health_question_is_an_error_by_it_and_nothing_is_kept(client, seeded):
+    client.post(reverse("questions-goals"), {"goals": ["sleep"]})
+    client.post(reverse("questions-condition", args=["crisis"]), {"answer": "no"})
+    asked = [c for c in Condition.objects.active() if not c.is_crisis]
+    answered = {c.slug: "no" for c in asked[1:]}
+    answered[asked[2].slug] = "yes"
+    answered[asked[3].slug] = "maybe"
+
+    response = client.post(reverse("questions-health"), answered)
+    page = response.content.decode()
+
+    assert response.status_code == 200 and "<title>Error:" in page
+    for missing in (asked[0], asked[3]):
+        assert page.count(f"Select yes or no: {missing.question}") == 2
+        assert f'href="#id_{missing.slug}_0"' in page
+    assert page.count("Select yes or no") == 4
+    # What was answered is shown again, so nothing has to be answered twice.
+    assert re.search(rf'name="{asked[2].slug}" value="yes"[^>]*checked', page)
+    assert answer_store.COOKIE not in response.cookies
+    assert client.get(reverse("questions-check")).headers["Location"] == reverse("questions-health")
 
 
 def test_back_keeps_answers(client, seeded):

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from evidence.models import Finding
 from tests.factories import FindingFactory, SafetyRuleFactory, TherapyFactory
-from tests.wellness.test_questionnaire import answer_all, show_results, token_from
+from tests.wellness.walk import answer_all, show_results, token_from
 from therapies.models import Condition
 from wellness.models import SavedResult
 

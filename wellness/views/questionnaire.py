@@ -1,7 +1,10 @@
-"""The questionnaire: goals → one screening question a page → preferences → check your answers.
+"""The questionnaire: goals → the crisis question alone → the health questions → preferences →
+check your answers.
 
-Every step is a plain HTML form (no JavaScript needed). Answers are POSTed, kept in a signed
-cookie in the person's browser (``wellness.answers``) and never stored or logged on the server.
+The crisis question has a page to itself, because a yes to it ends the questionnaire; the other
+screening questions share one page, each with its own yes or no. Every step is a plain HTML form
+(no JavaScript needed). Answers are POSTed, kept in a signed cookie in the person's browser
+(``wellness.answers``) and never stored or logged on the server.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from therapies.models import Condition, CrisisContact, Goal
 from wellness import answers as answer_store
-from wellness.forms import GoalsForm, PreferencesForm, YesNoForm, error_list
+from wellness.forms import GoalsForm, HealthForm, PreferencesForm, YesNoForm, error_list
 
 CHECK = "check"
 
@@ -24,11 +27,28 @@ def _conditions() -> list[Condition]:
     return list(Condition.objects.active())
 
 
+def _crisis_question(conditions: list[Condition]) -> Condition | None:
+    return next((c for c in conditions if c.is_crisis), None)
+
+
+def _health_questions(conditions: list[Condition]) -> list[Condition]:
+    return [c for c in conditions if not c.is_crisis]
+
+
+def _condition_url(condition: Condition) -> str:
+    """Where a question is asked: the crisis one on its own page, the others on the health page."""
+    if condition.is_crisis:
+        return reverse("questions-condition", args=[condition.slug])
+    return reverse("questions-health")
+
+
 def _steps(conditions: list[Condition]) -> list[str]:
     """Return the URL of every step, in order."""
+    crisis = _crisis_question(conditions)
     return [
         reverse("questions-goals"),
-        *(reverse("questions-condition", args=[c.slug]) for c in conditions),
+        *([_condition_url(crisis)] if crisis else []),
+        *([reverse("questions-health")] if _health_questions(conditions) else []),
         reverse("questions-preferences"),
         reverse("questions-check"),
     ]
@@ -37,9 +57,11 @@ def _steps(conditions: list[Condition]) -> list[str]:
 def _first_unanswered(answers: dict, conditions: list[Condition]) -> str | None:
     if not answers["goals"]:
         return reverse("questions-goals")
-    for condition in conditions:
-        if condition.slug not in answers["conditions"]:
-            return reverse("questions-condition", args=[condition.slug])
+    crisis = _crisis_question(conditions)
+    if crisis and crisis.slug not in answers["conditions"]:
+        return _condition_url(crisis)
+    if any(c.slug not in answers["conditions"] for c in _health_questions(conditions)):
+        return reverse("questions-health")
     if answers["format"] is None or answers["pressure"] is None:
         return reverse("questions-preferences")
     return None
@@ -113,18 +135,22 @@ def goals(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def condition(request: HttpRequest, slug: str) -> HttpResponse:
-    """Ask one screening question, yes or no."""
+    """Ask the crisis question, alone on its page; the others are asked on the health page."""
     conditions = _conditions()
     record = next((c for c in conditions if c.slug == slug), None)
     if record is None:
         raise Http404("No such question.")
+    if not record.is_crisis:
+        # An older link to a single question: it is now asked with the others.
+        changing = "?change=1" if request.GET.get("change") == "1" else ""
+        return redirect(f"{reverse('questions-health')}{changing}#question-{slug}")
     answers = answer_store.read(request)
     current = reverse("questions-condition", args=[slug])
     if request.method == "POST":
         form = YesNoForm(request.POST)
         if form.is_valid():
             answers["conditions"][slug] = form.cleaned_data["answer"]
-            if record.is_crisis and form.cleaned_data["answer"] == "yes":
+            if form.cleaned_data["answer"] == "yes":
                 return _crisis(request)
             response = redirect(_next(request, current, answers, conditions))
             answer_store.write(response, answers)
@@ -134,6 +160,28 @@ def condition(request: HttpRequest, slug: str) -> HttpResponse:
     context = _step_context(request, current, conditions, form)
     context["condition"] = record
     return _page(request, "wellness/questions/condition.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def health(request: HttpRequest) -> HttpResponse:
+    """Ask every other screening question on one page, each answered yes or no."""
+    conditions = _conditions()
+    questions = _health_questions(conditions)
+    if not questions:
+        raise Http404("No health questions.")
+    answers = answer_store.read(request)
+    current = reverse("questions-health")
+    if request.method == "POST":
+        form = HealthForm(request.POST, conditions=questions)
+        if form.is_valid():
+            answers["conditions"].update(form.cleaned_data)
+            response = redirect(_next(request, current, answers, conditions))
+            answer_store.write(response, answers)
+            return response
+    else:
+        form = HealthForm(initial=answers["conditions"], conditions=questions)
+    context = _step_context(request, current, conditions, form)
+    return _page(request, "wellness/questions/health.html", context)
 
 
 def _crisis(request: HttpRequest) -> HttpResponse:
@@ -183,7 +231,7 @@ def check(request: HttpRequest) -> HttpResponse:
             {
                 "question": c.question,
                 "answer": answers["conditions"][c.slug],
-                "url": reverse("questions-condition", args=[c.slug]),
+                "url": _change_url(c),
             }
             for c in conditions
         ],
@@ -194,6 +242,11 @@ def check(request: HttpRequest) -> HttpResponse:
         "back_url": reverse("questions-preferences"),
     }
     return _page(request, "wellness/questions/check.html", context)
+
+
+def _change_url(condition: Condition) -> str:
+    anchor = "" if condition.is_crisis else f"#question-{condition.slug}"
+    return f"{_condition_url(condition)}?change=1{anchor}"
 
 
 @require_POST
@@ -219,6 +272,7 @@ urlpatterns = [
     path("", start, name="questions-start"),
     path("goals/", goals, name="questions-goals"),
     path("screening/<slug:slug>/", condition, name="questions-condition"),
+    path("health/", health, name="questions-health"),
     path("preferences/", preferences, name="questions-preferences"),
     path("check/", check, name="questions-check"),
     path("clear/", clear, name="questions-clear"),
