@@ -7,7 +7,16 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from evidence.models import Certainty, Finding, Harm, JobRequest, LinkCheck, SafetyRule, Source
+from evidence.models import (
+    Certainty,
+    Finding,
+    Harm,
+    JobRequest,
+    LinkCheck,
+    SafetyRule,
+    Source,
+    WarningSign,
+)
 from therapies.models import Condition, CrisisContact, Goal, NextStep, Technique, Therapy
 
 
@@ -161,6 +170,17 @@ class SafetyRuleFactory(factory.django.DjangoModelFactory):
     therapy = factory.SubFactory(TherapyFactory)
     effect = SafetyRule.Effect.CAUTION
     message = "Tell your therapist. They should not press on the area."
+    source = factory.SubFactory(SourceFactory)
+
+
+class WarningSignFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WarningSign
+
+    slug = factory.Sequence(lambda n: f"warning-sign-{n}")
+    condition = factory.SubFactory(ConditionFactory)
+    signs = "Chest pain, or finding it very hard to breathe."
+    action = "Call 999."
     source = factory.SubFactory(SourceFactory)
 
 

@@ -9,7 +9,15 @@ from django.db import models
 from django.test import Client
 from django.urls import reverse
 
-from evidence.models import Finding, Harm, JobRequest, LinkCheck, SafetyRule, Source
+from evidence.models import (
+    Finding,
+    Harm,
+    JobRequest,
+    LinkCheck,
+    SafetyRule,
+    Source,
+    WarningSign,
+)
 from tests.conftest import verified_login
 from tests.factories import (
     ConditionFactory,
@@ -25,6 +33,7 @@ from tests.factories import (
     TechniqueFactory,
     TherapyFactory,
     UserFactory,
+    WarningSignFactory,
 )
 from therapies.models import Condition, CrisisContact, Goal, NextStep, Technique, Therapy
 
@@ -43,6 +52,7 @@ MATRIX = {
     "technique":     ("",        "vacd",  "v",      "vacd"),
     "nextstep":      ("",        "vacd",  "v",      "vacd"),
     "safetyrule":    ("",        "vacd",  "v",      "vacd"),
+    "warningsign":   ("",        "vacd",  "v",      "vacd"),
     "harm":          ("",        "vacd",  "vacd",   "vacd"),
     "source":        ("",        "v",     "vacdpr", "vacdpr"),
     "finding":       ("",        "v",     "vacd",   "vacd"),
@@ -109,6 +119,16 @@ def harm_data() -> dict:
     }
 
 
+def warning_sign_data() -> dict:
+    return {
+        "slug": "added",
+        "condition": ConditionFactory().pk,
+        "action": "Call 999.",
+        "source": SourceFactory().pk,
+        "position": "0",
+    }
+
+
 MODELS = {
     "therapy": Model(Therapy, TherapyFactory, "name", therapy_data),
     "technique": Model(Technique, TechniqueFactory, "name", lambda: {"slug": "added"}),
@@ -130,6 +150,7 @@ MODELS = {
         lambda: {"region": "GB", "name": "Added line", "phone": "111", "position": "0"},
     ),
     "safetyrule": Model(SafetyRule, SafetyRuleFactory, "message", safety_rule_data),
+    "warningsign": Model(WarningSign, WarningSignFactory, "signs", warning_sign_data),
     "linkcheck": Model(LinkCheck, LinkCheckFactory, "error", dict),
     "jobrequest": Model(JobRequest, JobRequestFactory, "message", dict),
     "source": Model(

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from evidence.harm_statements import harm_statement_for
-from evidence.models import Finding, Harm, SafetyRule, Source
+from evidence.models import Finding, Harm, SafetyRule, Source, WarningSign
 from evidence.statements import statement_for
 from therapies.models import Condition, CrisisContact, Goal, NextStep, Technique, Therapy
 from wellness.recommender import (
@@ -30,6 +30,7 @@ from wellness.recommender import (
     RuleFacts,
     SourceRef,
     TherapyFacts,
+    WarningSignFacts,
 )
 from wellness.snapshot_version import _version
 
@@ -109,7 +110,7 @@ def _cyclic_gc_paused():
 
 
 def catalogue_snapshot_build() -> CatalogueSnapshot:
-    """Build a snapshot of the published catalogue from the database (a fixed 13 queries)."""
+    """Build a snapshot of the published catalogue from the database (a fixed 14 queries)."""
     with _cyclic_gc_paused():
         return _build()
 
@@ -127,6 +128,7 @@ CATALOGUE_MODELS = (
     Finding,
     SafetyRule,
     Harm,
+    WarningSign,
 )
 
 
@@ -282,6 +284,7 @@ def _build() -> CatalogueSnapshot:
     harms = _harms(sources, share)
     next_steps = _next_steps(conditions, share)
     not_for = _techniques_not_for(conditions, share)
+    warning_signs = _warning_signs(conditions, sources, share)
     content = (
         therapies,
         goals,
@@ -292,6 +295,7 @@ def _build() -> CatalogueSnapshot:
         harms,
         next_steps,
         not_for,
+        warning_signs,
     )
     return CatalogueSnapshot(
         version=_version(content),
@@ -307,6 +311,7 @@ def _build() -> CatalogueSnapshot:
         therapies_by_technique={t: tuple(slugs) for t, slugs in by_technique.items()},
         techniques_not_for=not_for,
         changed_on=_changed_on(),
+        warning_signs=warning_signs,
     )
 
 
@@ -381,6 +386,27 @@ def _harms(sources: _SourceRefs, share: _Shared) -> tuple[HarmFacts, ...]:
             )
         )
     return tuple(harms)
+
+
+def _warning_signs(conditions: dict, sources: _SourceRefs, share: _Shared):
+    """Return the signs that need urgent care for the questions asked, in the order shown.
+
+    Like safety rules, they are shown whatever their source's review state (one query).
+    """
+    rows = WarningSign.objects.order_by("condition__position", "position", "slug").values_list(
+        "slug", "condition__slug", "signs", "action", *_SOURCE_FIELDS, *_LINK_FIELDS
+    )
+    return tuple(
+        WarningSignFacts(
+            slug=slug,
+            condition=share[condition],
+            signs=signs,
+            action=share[action],
+            source=sources.ref(*source),
+        )
+        for slug, condition, signs, action, *source in rows
+        if condition in conditions
+    )
 
 
 def _next_steps(conditions: dict, share: _Shared) -> tuple[NextStepFacts, ...]:

@@ -16,7 +16,7 @@ from django.utils.html import format_html, format_html_join
 
 from evidence import dashboard, services
 from evidence.admin import jobs  # noqa: F401 - registers the link checks' and jobs' admin
-from evidence.models import Finding, Harm, SafetyRule, Source
+from evidence.models import Finding, Harm, SafetyRule, Source, WarningSign
 from therapies.admin import HistoryAdmin
 
 
@@ -358,4 +358,15 @@ class SafetyRuleAdmin(HistoryAdmin):
     list_select_related = ["therapy", "condition", "source"]
     search_fields = ["message", "therapy__name", "condition__question", "condition__slug"]
     autocomplete_fields = ["condition", "therapy", "source"]
+    readonly_fields = ["created_at", "updated_at"]
+
+
+@admin.register(WarningSign)
+class WarningSignAdmin(HistoryAdmin):
+    list_display = ["condition", "action", "source", "position"]
+    list_filter = ["condition"]
+    list_select_related = ["condition", "source"]
+    search_fields = ["signs", "action", "condition__question", "condition__slug"]
+    prepopulated_fields = {"slug": ["action"]}
+    autocomplete_fields = ["condition", "source"]
     readonly_fields = ["created_at", "updated_at"]

@@ -17,7 +17,7 @@ import yaml
 from django.utils import timezone
 
 from evidence.catalogue.schema import MODELS, REFERENCES, SCHEMA, SECTIONS
-from evidence.models import Finding, Harm, SafetyRule, Source
+from evidence.models import Finding, Harm, SafetyRule, Source, WarningSign
 from therapies.models import CrisisContact, NextStep, Technique, Therapy
 
 ORDER = {
@@ -31,6 +31,7 @@ ORDER = {
     "harms": ["slug"],
     "safety_rules": ["condition__slug", "therapy__slug"],
     "next_steps": ["slug"],
+    "warning_signs": ["slug"],
 }
 
 
@@ -176,6 +177,17 @@ def _rule(obj: SafetyRule) -> dict[str, Any]:
     }
 
 
+def _warning_sign(obj: WarningSign) -> dict[str, Any]:
+    return {
+        "slug": obj.slug,
+        "condition": obj.condition.slug,
+        "signs": obj.signs,
+        "action": obj.action,
+        "source": obj.source.slug,
+        "position": obj.position,
+    }
+
+
 def _contact(obj: CrisisContact) -> dict[str, Any]:
     return {f.name: getattr(obj, f.name) for f in SCHEMA["crisis_contacts"]}
 
@@ -195,6 +207,7 @@ RECORD = {
     "harms": _harm,
     "safety_rules": _rule,
     "next_steps": _next_step,
+    "warning_signs": _warning_sign,
 }
 
 QUERIES = {
@@ -206,6 +219,7 @@ QUERIES = {
     "harms": lambda qs: qs.select_related("source", "therapy", "technique"),
     "safety_rules": lambda qs: qs.select_related("condition", "therapy", "source"),
     "next_steps": lambda qs: qs.prefetch_related("conditions", "goals"),
+    "warning_signs": lambda qs: qs.select_related("condition", "source"),
     "techniques": lambda qs: qs.prefetch_related("not_for"),
 }
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db import models
 
-from evidence.models import Finding, Harm, SafetyRule, Source
+from evidence.models import Finding, Harm, SafetyRule, Source, WarningSign
 from therapies.models import Condition, CrisisContact, Goal, NextStep, Technique, Therapy
 
 # In load order: a section may refer only to the sections before it.
@@ -25,11 +25,12 @@ SECTIONS = (
     "harms",
     "safety_rules",
     "next_steps",
+    "warning_signs",
 )
 
 # Sections added after the first files were written: a file (or an older backup) may leave them
 # out, which means it has nothing for them.
-OPTIONAL_SECTIONS = frozenset({"techniques", "harms", "next_steps"})
+OPTIONAL_SECTIONS = frozenset({"techniques", "harms", "next_steps", "warning_signs"})
 
 # Which field of the file a database constraint speaks about, so its message can name it.
 CONSTRAINT_FIELDS = {
@@ -264,6 +265,14 @@ SCHEMA: dict[str, tuple[Field, ...]] = {
         Field("is_waiting", bool, required=False),
         Field("position", int),
     ),
+    "warning_signs": (
+        Field("slug", str),
+        Field("condition", str),
+        Field("signs", str),
+        Field("action", str),
+        Field("source", str),
+        Field("position", int, required=False),
+    ),
 }
 
 # Fields whose file value is a list of a fixed length and item type.
@@ -289,6 +298,7 @@ MODELS: dict[str, type[models.Model]] = {
     "harms": Harm,
     "safety_rules": SafetyRule,
     "next_steps": NextStep,
+    "warning_signs": WarningSign,
 }
 
 # Foreign keys given by slug in the file: file field -> (section it refers to, model field).
@@ -308,6 +318,10 @@ REFERENCES: dict[str, dict[str, tuple[str, str]]] = {
     "safety_rules": {
         "condition": ("conditions", "condition"),
         "therapy": ("therapies", "therapy"),
+        "source": ("sources", "source"),
+    },
+    "warning_signs": {
+        "condition": ("conditions", "condition"),
         "source": ("sources", "source"),
     },
 }

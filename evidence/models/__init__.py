@@ -2,7 +2,7 @@
 
 from evidence.models.findings import Finding, FindingQuerySet
 from evidence.models.records import JobRequest, JobRequestQuerySet, LinkCheck
-from evidence.models.safety import Harm, SafetyRule
+from evidence.models.safety import Harm, SafetyRule, WarningSign
 from evidence.models.sources import Source, SourceQuerySet
 from evidence.models.subjects import ONE_SUBJECT, Certainty, subject_name
 
@@ -18,5 +18,6 @@ __all__ = [
     "SafetyRule",
     "Source",
     "SourceQuerySet",
+    "WarningSign",
     "subject_name",
 ]

@@ -187,3 +187,41 @@ class Harm(AboutOneSubject, CheckedRating):
             raise ValidationError(
                 {"source": "This text has a number in it, so it needs its source."}
             )
+
+
+class WarningSign(models.Model):
+    """Signs that need urgent care for people who answer yes to a screening question, and
+    what to do: sourced, and shown with the person's next steps whatever the source's review
+    state (like a safety rule, it is never hidden while its source is checked again)."""
+
+    # Public text, held to plain language (reading age 11-12).
+    PLAIN_LANGUAGE_FIELDS = ("signs", "action")
+
+    slug = models.SlugField(max_length=80, unique=True)
+    condition = models.ForeignKey(
+        Condition,
+        on_delete=models.PROTECT,
+        related_name="warning_signs",
+        help_text="Shown to people who answer yes to this question.",
+    )
+    signs = models.TextField(
+        "what to look out for", help_text="The signs, in plain words, e.g. 'A bad headache, …'."
+    )
+    action = models.CharField(
+        "what to do", max_length=200, help_text="Who to call and how soon, e.g. 'Call 999.'"
+    )
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="warning_signs")
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order in the list.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["condition__position", "position", "slug"]
+
+    def __str__(self) -> str:
+        return f"{self.condition.slug}: {self.action}"
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)

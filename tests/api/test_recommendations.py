@@ -368,3 +368,14 @@ def test_other_paths_are_the_catalogues_steps_for_these_answers(api, seeded):
     for path in result["other_paths"]:
         step = steps[path["key"]]
         assert path == {"key": step.slug, "title": step.title, "text": step.text}
+
+
+def test_warning_signs_come_with_the_yes_answers_they_are_for(api, seeded):
+    result = recommend(api, goals=["pain-tension"], conditions=["heart-failure", "blood-clots"])
+    none = recommend(api, goals=["pain-tension"])
+
+    signs = {sign["key"]: sign for sign in result["warning_signs"]}
+    assert set(signs) == {"clot-in-the-lungs-signs", "heart-failure-signs"}
+    assert signs["heart-failure-signs"]["action"] == "Call 999."
+    assert signs["heart-failure-signs"]["source"]["slug"] == "bhf-heart-failure"
+    assert none["warning_signs"] == []

@@ -11,15 +11,16 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from evidence.catalogue import catalogue_content_hash, catalogue_export, catalogue_load
-from evidence.models import Finding, Harm, SafetyRule, Source
+from evidence.models import Finding, Harm, SafetyRule, Source, WarningSign
 from evidence.services import source_publish, source_submit_for_review
 from therapies.models import Condition, CrisisContact, Goal, NextStep, Technique, Therapy
 
 # sha256 of the seed catalogue as exported; update it deliberately when the seed file changes.
-SEED_HASH = "7bdaba6d37dccea606034217e833eaf68f56550a09666d23e2d58b20d5c1615f"
+SEED_HASH = "655d401e4962f95ec8ab388cbcf9098eda3b8df0386128eb6c38fe26e133f670"
 
 
 def wipe_catalogue() -> None:
+    WarningSign.objects.all().delete()
     NextStep.objects.all().delete()
     SafetyRule.objects.all().delete()
     Harm.objects.all().delete()

@@ -442,6 +442,24 @@ FOUND_BY_THE_TEAM = {
         "",
         "https://www.lymphoedema.org/healthcare-professionals/no-specialist-service-in-my-area/",
     ),
+    # The warning signs that need urgent care.
+    "apec-what-is-pre-eclampsia": (
+        "",
+        "https://action-on-pre-eclampsia.org.uk/public-area/what-is-pre-eclampsia/",
+    ),
+    "gloshospitals-dvt-leaflet": (
+        "",
+        "https://www.gloshospitals.nhs.uk/your-visit/patient-information-leaflets/deep-vein-thrombosis-dvt/",
+    ),
+    "christie-infection-and-fever": (
+        "",
+        "https://www.christie.nhs.uk/patients-and-visitors/services/acute-oncology/infection-and-fever-advice",
+    ),
+    "bhf-heart-failure": ("", "https://www.bhf.org.uk/heart-health/conditions/heart-failure"),
+    "patient-info-adult-sepsis": (
+        "",
+        "https://patient.info/infections/sepsis-septicaemia-leaflet/adult-sepsis-safety-net",
+    ),
 }
 
 

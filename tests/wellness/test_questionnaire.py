@@ -311,3 +311,16 @@ def test_no_answer_ever_travels_in_a_url(client, seeded):
         for form in re.findall(r"<form[^>]*>", html):
             assert 'method="post"' in form
         assert "pregnancy=" not in html and "goals=" not in html
+
+
+def test_warning_signs_are_shown_for_the_yes_answers_alone_with_their_source(client, seeded):
+    pregnant = show_results(client, answer_all(client, goals=["sleep"], yes=["pregnancy"]))
+    page = pregnant.content.decode()
+    nothing = show_results(client, answer_all(client, goals=["sleep"])).content.decode()
+
+    assert 'id="warning-signs"' in page and 'href="#warning-signs"' in page
+    assert 'data-sign="pre-eclampsia-signs"' in page
+    assert "Call your midwife or GP straight away." in page
+    assert "/sources/apec-what-is-pre-eclampsia/" in page
+    assert 'data-sign="heart-failure-signs"' not in page
+    assert "warning-signs" not in nothing

@@ -470,6 +470,7 @@ def test_snapshot_version_hashes_the_whole_content_as_before(seeded):
         built.harms,
         built.next_steps,
         built.techniques_not_for,
+        built.warning_signs,
     )
 
     # Fed to the hash in pieces, but byte for byte the repr that the version always hashed.

@@ -35,7 +35,7 @@ def test_snapshot_build_runs_the_same_queries_at_any_size(seeded, extra, django_
 
     # Therapies, their techniques, goals, conditions, findings, safety rules, crisis lines,
     # harms, the other paths with the questions and goals each is for, and the day it changed.
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         snapshot = selectors.catalogue_snapshot_build()
 
     assert len(snapshot.therapies) == Therapy.objects.published().count() == 13 + extra

@@ -13,6 +13,7 @@ staff_groups = importlib.import_module("wellness.migrations.0001_staff_groups")
 new_records = importlib.import_module(
     "wellness.migrations.0003_staff_groups_techniques_harms_next_steps"
 )
+warning_signs = importlib.import_module("wellness.migrations.0004_staff_groups_warning_signs")
 
 CRUD = ["view", "add", "change", "delete"]
 
@@ -24,7 +25,7 @@ EXPECTED = {
             for a in CRUD
         ),
         *(f"therapies.{a}_{m}" for m in ["technique", "nextstep"] for a in CRUD),
-        *(f"evidence.{a}_{m}" for m in ["safetyrule", "harm"] for a in CRUD),
+        *(f"evidence.{a}_{m}" for m in ["safetyrule", "harm", "warningsign"] for a in CRUD),
         "evidence.view_source",
         "evidence.view_finding",
     },
@@ -37,6 +38,7 @@ EXPECTED = {
             for m in ["therapy", "goal", "condition", "crisiscontact", "technique", "nextstep"]
         ),
         "evidence.view_safetyrule",
+        "evidence.view_warningsign",
     },
 }
 
@@ -45,15 +47,14 @@ EXPECTED = {
 def state_apps():
     """Return the models as the migration sees them, not as the code defines them today."""
     loader = MigrationLoader(None, ignore_no_migrations=True)
-    return loader.project_state(
-        ("wellness", "0003_staff_groups_techniques_harms_next_steps"), at_end=False
-    ).apps
+    return loader.project_state(("wellness", "0004_staff_groups_warning_signs"), at_end=False).apps
 
 
 def run_forwards(state_apps, schema_editor) -> None:
-    """Run both group migrations forwards again, in order."""
+    """Run the group migrations forwards again, in order."""
     staff_groups.create_groups(state_apps, schema_editor)
     new_records.add_permissions(state_apps, schema_editor)
+    warning_signs.add_permissions(state_apps, schema_editor)
 
 
 @pytest.fixture
@@ -118,3 +119,15 @@ def test_the_new_records_migration_backwards_removes_only_what_it_added(
     assert "evidence.change_harm" not in permissions_of("Catalogue editors")
     assert "evidence.change_safetyrule" in permissions_of("Catalogue editors")
     assert "evidence.publish_source" in permissions_of("Evidence curators")
+
+
+def test_the_warning_signs_migration_backwards_removes_only_what_it_added(
+    db, state_apps, schema_editor
+):
+    warning_signs.remove_permissions(state_apps, schema_editor)
+
+    assert "evidence.change_warningsign" not in permissions_of("Catalogue editors")
+    assert "evidence.view_warningsign" not in permissions_of("Evidence curators")
+    assert "evidence.change_harm" in permissions_of("Catalogue editors")
+    # The earlier migration's own list is untouched by running its steps for this one.
+    assert "warningsign" not in str(new_records.ADDED)

@@ -22,6 +22,7 @@ from wellness.recommender.facts import (
     RuleFacts,
     SourceRef,
     TherapyFacts,
+    WarningSignFacts,
 )
 from wellness.recommender.result import (
     Benefit,
@@ -67,5 +68,6 @@ __all__ = [
     "TherapyFacts",
     "TherapyRef",
     "Warning",
+    "WarningSignFacts",
     "recommend",
 ]

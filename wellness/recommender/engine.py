@@ -21,7 +21,8 @@ from the database. The rules, in order (DESIGN section 3):
    harms and burdens of each option beside its benefits.
 5. Honesty: each goal without a good option says why (ruled out for you, shown not to help,
    unclear, or not yet in our catalogue); the other paths are chosen for the answers, and "wait
-   and see" is left out where a path that applies says a clinician should see the person.
+   and see" is left out where a path that applies says a clinician should see the person;
+   the signs that need urgent care for each yes-answer are listed with what to do.
 6. Reproducible: the catalogue version is on every result.
 
 A shortlist, not a catalogue: with a ``limit`` only the best recommendations are explained and
@@ -125,6 +126,7 @@ def recommend(
         goal_gaps=tuple(_gap(g, yes, catalogue) for g in goals if g not in matched),
         other_paths=_other_paths(frozenset(goals), yes, catalogue),
         more_recommendations=len(suitable) - len(shortlist),
+        warning_signs=tuple(sign for sign in catalogue.warning_signs if sign.condition in yes),
     )
 
 

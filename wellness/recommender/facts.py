@@ -113,6 +113,17 @@ class NextStepFacts(_PickledByArguments):
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
+class WarningSignFacts(_PickledByArguments):
+    """Signs that need urgent care for people who answer yes to one question, and what to do."""
+
+    slug: str
+    condition: str
+    signs: str
+    action: str
+    source: SourceRef | None  # None when the source is not published (the signs still show)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
 class ConditionFacts(_PickledByArguments):
     slug: str
     question: str

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 
-from wellness.recommender.facts import CrisisContactFacts, HarmFacts, NextStepFacts, SourceRef
+from wellness.recommender.facts import (
+    CrisisContactFacts,
+    HarmFacts,
+    NextStepFacts,
+    SourceRef,
+    WarningSignFacts,
+)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -112,3 +118,5 @@ class Result:
     # The paths besides a therapy that apply to these answers, in the catalogue's order.
     other_paths: tuple[NextStepFacts, ...] = ()
     more_recommendations: int = 0  # suitable therapies ranked below the limit, not in the list
+    # Signs that need urgent care for the yes-answers, in the order the questions are asked.
+    warning_signs: tuple[WarningSignFacts, ...] = ()

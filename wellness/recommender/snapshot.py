@@ -18,6 +18,7 @@ from wellness.recommender.facts import (
     NextStepFacts,
     RuleFacts,
     TherapyFacts,
+    WarningSignFacts,
     _PickledByArguments,
 )
 from wellness.recommender.result import Benefit
@@ -150,6 +151,8 @@ class CatalogueSnapshot(_PickledByArguments):
     techniques_not_for: Mapping[str, frozenset[str]] = dataclasses.field(default_factory=dict)
     # The day the catalogue last changed, shown to the public instead of the version hash.
     changed_on: datetime.date | None = None
+    # Signs that need urgent care, in the order of the questions, then their own order.
+    warning_signs: tuple[WarningSignFacts, ...] = ()
     evidence_by_goal: Mapping[str, GoalEvidence] = dataclasses.field(init=False, repr=False)
     rules_by_condition_therapy: Mapping[str, Mapping[str, tuple[RuleFacts, ...]]] = (
         dataclasses.field(init=False, repr=False)

@@ -22,7 +22,7 @@ from wellness.api.serializers.base import (
     SourceRefSerializer,
     StrictIntegerField,
 )
-from wellness.api.serializers.result_dicts import other_path_dict
+from wellness.api.serializers.result_dicts import other_path_dict, warning_sign_dict
 from wellness.content import GAP_WORDS, PREFERENCE_REASONS
 from wellness.recommender import (
     FORMATS,
@@ -318,6 +318,14 @@ class OtherPathSerializer(serializers.Serializer):
     text = serializers.CharField()
 
 
+class WarningSignSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    condition = serializers.CharField(help_text="The screening question answered yes.")
+    signs = serializers.CharField(help_text="What to look out for, in plain words.")
+    action = serializers.CharField(help_text="Who to call and how soon.")
+    source = SourceRefSerializer(allow_null=True)
+
+
 class ResultSerializer(serializers.Serializer):
     catalogue_version = serializers.CharField(
         help_text="The catalogue this was computed from; it changes when the catalogue does."
@@ -343,6 +351,15 @@ class ResultSerializer(serializers.Serializer):
         help_text="Other paths besides a therapy, chosen for these answers."
     )
 
+    warning_signs = serializers.SerializerMethodField(
+        help_text="Signs that need urgent care for the yes-answers, and what to do. Show them "
+        "whenever they are given."
+    )
+
     @extend_schema_field(OtherPathSerializer(many=True))
     def get_other_paths(self, result: Result) -> list[dict[str, Any]]:
         return [other_path_dict(step) for step in result.other_paths]
+
+    @extend_schema_field(WarningSignSerializer(many=True))
+    def get_warning_signs(self, result: Result) -> list[dict[str, Any]]:
+        return [warning_sign_dict(sign) for sign in result.warning_signs]

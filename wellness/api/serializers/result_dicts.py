@@ -21,6 +21,7 @@ from wellness.recommender import (
     Result,
     SourceRef,
     TherapyRef,
+    WarningSignFacts,
 )
 
 
@@ -63,6 +64,17 @@ def harm_dict(harm: HarmFacts) -> dict[str, Any]:
 def other_path_dict(step: NextStepFacts) -> dict[str, Any]:
     """Return a path besides a therapy as the API gives it."""
     return {"key": step.slug, "title": step.title, "text": step.text}
+
+
+def warning_sign_dict(sign: WarningSignFacts) -> dict[str, Any]:
+    """Return signs that need urgent care, and what to do, as the API gives them."""
+    return {
+        "key": sign.slug,
+        "condition": sign.condition,
+        "signs": sign.signs,
+        "action": sign.action,
+        "source": _source(sign.source),
+    }
 
 
 def _reason(reason: Reason) -> dict[str, Any]:
@@ -141,4 +153,5 @@ def result_dict(result: Result) -> dict[str, Any]:
             for gap in result.goal_gaps
         ],
         "other_paths": [other_path_dict(step) for step in result.other_paths],
+        "warning_signs": [warning_sign_dict(sign) for sign in result.warning_signs],
     }
