@@ -34,8 +34,7 @@ class HealthForm(forms.Form):
 
     def __init__(self, *args, conditions, **kwargs):
         super().__init__(*args, **kwargs)
-        self.conditions = list(conditions)
-        for condition in self.conditions:
+        for condition in conditions:
             message = f"Select yes or no: {condition.question}"
             self.fields[condition.slug] = forms.ChoiceField(
                 label=condition.question,
@@ -44,10 +43,6 @@ class HealthForm(forms.Form):
                 widget=forms.RadioSelect,
                 error_messages={"required": message, "invalid_choice": message},
             )
-
-    def questions(self):
-        """Each condition with its bound field, in questionnaire order, for the template."""
-        return [(condition, self[condition.slug]) for condition in self.conditions]
 
 
 class PreferencesForm(forms.Form):
