@@ -134,3 +134,21 @@ def test_error_page_has_no_violations(page):
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("problem with the service")
     assert_accessible(page)
+
+
+def test_api_docs_page_and_an_open_operation_have_no_violations(page):
+    go(page, "/api/v1/docs/")
+    operation = page.locator("#operations-recommendations-recommendations_create")
+    expect(operation).to_be_visible()
+    assert_accessible(page)  # every operation, closed
+
+    operation.locator(".opblock-summary-control").click()
+    expect(operation.get_by_role("button", name="Try it out")).to_be_visible()
+    assert_accessible(page)  # one operation open, with its request body and responses
+
+
+def test_admin_login_page_has_no_violations(page):
+    go(page, "/admin/login/")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+
+    assert_accessible(page)
