@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core import signing
 from django.http import HttpRequest, HttpResponse
 
-from wellness.recommender import Answers
+from wellness.recommender import APPROACHES, COSTS, EVIDENCE_BARS, TIMES, Answers
 
 COOKIE = "wellness_answers"
 SALT = "wellness.answers"
@@ -27,10 +27,23 @@ MAX_AGE_SECONDS = 60 * 60
 
 FORMATS = ("any", "in-person", "online", "group")
 PRESSURES = ("any", "gentle", "firm")
+# What matters to you: optional. None until the page is answered; "any" for no preference.
+VALUES = {
+    "approach": ("any", *APPROACHES),
+    "time": ("any", *TIMES),
+    "cost": ("any", *COSTS),
+    "evidence": ("any", *EVIDENCE_BARS),
+}
 
 
 def empty() -> dict[str, Any]:
-    return {"goals": [], "conditions": {}, "format": None, "pressure": None}
+    return {
+        "goals": [],
+        "conditions": {},
+        "format": None,
+        "pressure": None,
+        **dict.fromkeys(VALUES),
+    }
 
 
 def clean(data: Any) -> dict[str, Any]:
@@ -50,6 +63,9 @@ def clean(data: Any) -> dict[str, Any]:
         answers["format"] = data["format"]
     if data.get("pressure") in PRESSURES:
         answers["pressure"] = data["pressure"]
+    for name, allowed in VALUES.items():
+        if data.get(name) in allowed:
+            answers[name] = data[name]
     return answers
 
 
@@ -136,4 +152,5 @@ def to_engine(answers: dict[str, Any]) -> Answers:
         conditions=frozenset(c for c, v in answers["conditions"].items() if v == "yes"),
         format=answers["format"] or "any",
         pressure=answers["pressure"] or "any",
+        **{name: answers.get(name) or "any" for name in VALUES},
     )

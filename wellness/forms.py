@@ -65,6 +65,58 @@ class PreferencesForm(forms.Form):
     )
 
 
+_OPTIONAL = {"invalid_choice": "Select one of the answers, or leave this question out"}
+
+
+class ValuesForm(forms.Form):
+    """What matters to you: optional, every question. Nothing chosen means no preference."""
+
+    approach = forms.ChoiceField(
+        label="Would you rather talk, or have a hands-on therapy?",
+        choices=[
+            ("talk", "Talk with someone"),
+            ("touch", "Hands-on, such as massage"),
+            ("any", "Either is fine"),
+        ],
+        widget=forms.RadioSelect,
+        required=False,
+        error_messages=_OPTIONAL,
+    )
+    time = forms.ChoiceField(
+        label="How much time can you give?",
+        help_text="Some therapies ask you to do things between sessions, such as keep a diary.",
+        choices=[
+            ("sessions", "Time for the sessions only"),
+            ("practice", "Time for sessions, and things to do between them"),
+            ("any", "I am not sure"),
+        ],
+        widget=forms.RadioSelect,
+        required=False,
+        error_messages=_OPTIONAL,
+    )
+    cost = forms.ChoiceField(
+        label="Does it need to be free?",
+        choices=[
+            ("free", "Yes, it needs to be free"),
+            ("any", "No, I can pay, or cost does not matter"),
+        ],
+        widget=forms.RadioSelect,
+        required=False,
+        error_messages=_OPTIONAL,
+    )
+    evidence = forms.ChoiceField(
+        label="How strong must the evidence be?",
+        help_text="Evidence is how sure we can be that a therapy helps.",
+        choices=[
+            ("strong", "I want options with good evidence (moderate or high)"),
+            ("any", "I am happy to try options with weaker evidence"),
+        ],
+        widget=forms.RadioSelect,
+        required=False,
+        error_messages=_OPTIONAL,
+    )
+
+
 def error_list(form: forms.Form) -> list[tuple[str, str]]:
     """Return (field id, message) pairs for the error summary, in the order of the fields."""
     errors = []

@@ -130,6 +130,7 @@ THROTTLED_VIEWS = {
     "questions-condition": "questions",
     "questions-health": "questions",
     "questions-preferences": "questions",
+    "questions-values": "questions",
     "questions-clear": "questions",
     "questions-restore": "questions",
     "results": "results",

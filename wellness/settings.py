@@ -220,6 +220,7 @@ SPECTACULAR_SETTINGS: dict = {
         "SafetyEffectEnum": "evidence.models.SafetyRule.Effect",
         "RegionEnum": "therapies.models.CrisisContact.Region",
         "TherapyPressureEnum": "therapies.models.Therapy.Pressure",
+        "HarmLevelEnum": "evidence.models.Harm.Level",
         "PreferredPressureEnum": ["any", "gentle", "firm"],
         # A card's warnings and its strictest advice ("gate") share one set: ask first, take care.
         "CardAdviceEnum": ["clearance", "caution"],

@@ -360,16 +360,17 @@ def _harms(sources: _SourceRefs, share: _Shared) -> tuple[HarmFacts, ...]:
         "certainty",
         "position",
         "clinician_checked",
+        "level",
         *_HarmRow._fields,
         *_SOURCE_FIELDS,
         *_LINK_FIELDS,
     )
     harms = []
-    text_end = 8 + len(_HarmRow._fields)
+    text_end = 9 + len(_HarmRow._fields)
     # Every therapy's, published or not: staff reading an unpublished therapy see its downsides
     # as they will be shown; the engine only ever asks about published ones.
     for row in rows.iterator(_CHUNK):
-        slug, therapy, kind, technique, category, certainty, position, checked = row[:8]
+        slug, therapy, kind, technique, category, certainty, position, checked, level = row[:9]
         source = row[text_end:]
         harms.append(
             HarmFacts(
@@ -378,11 +379,12 @@ def _harms(sources: _SourceRefs, share: _Shared) -> tuple[HarmFacts, ...]:
                 kind=share[kind] or None,
                 technique=None if technique is None else share[technique],
                 category=share[category],
-                statement=harm_statement_for(_HarmRow(*row[8:text_end])),
+                statement=harm_statement_for(_HarmRow(*row[9:text_end])),
                 certainty=share[certainty],
                 source=None if source[0] is None else sources.ref(*source),
                 position=position,
                 clinician_checked=checked,
+                level=share[level],
             )
         )
     return tuple(harms)

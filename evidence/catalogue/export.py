@@ -132,6 +132,7 @@ def _harm(obj: Harm) -> dict[str, Any]:
         "therapy_kind": obj.therapy_kind,
         "technique": obj.technique.slug if obj.technique_id else None,
         "category": obj.category,
+        "level": obj.level,
         "description": obj.description,
         "population": obj.population,
         "affected_percent": obj.affected_percent,

@@ -65,6 +65,7 @@ CONSTRAINT_FIELDS = {
     "harm_percent_in_range": "affected_percent",
     "harm_affected_not_above_studied": "affected_count",
     "harm_certainty_valid": "certainty",
+    "harm_level_fits_category": "level",
     "safety_rule_one_per_condition_and_therapy": "therapy",
     "safety_rule_effect_valid": "effect",
     "next_step_waiting_needs_no_clinician": "is_waiting",
@@ -232,6 +233,7 @@ SCHEMA: dict[str, tuple[Field, ...]] = {
         Field("therapy_kind", str, required=False),
         Field("technique", str, required=False),
         Field("category", str),
+        Field("level", str, required=False),
         Field("description", str),
         Field("population", str, required=False),
         Field(

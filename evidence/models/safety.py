@@ -78,6 +78,16 @@ class Harm(AboutOneSubject, CheckedRating):
         TIME = "time", "Time and effort it asks"
         COST = "cost", "Cost and how to get it"
 
+    class Level(models.TextChoices):
+        """What a time or cost record asks, in one word: it orders options of equal evidence
+        for people who said what matters to them (time for sessions only; free)."""
+
+        SESSIONS = "sessions", "Time: the sessions only"
+        PRACTICE = "practice", "Time: sessions, and things to do between them"
+        FREE = "free", "Cost: free on the NHS for most people it is for"
+        SOMETIMES_FREE = "sometimes-free", "Cost: free on the NHS for some people"
+        PAID = "paid", "Cost: usually paid for by the person"
+
     slug = models.SlugField(max_length=120, unique=True)
     category = models.CharField(max_length=16, choices=Category.choices)
     description = models.TextField(
@@ -98,6 +108,16 @@ class Harm(AboutOneSubject, CheckedRating):
         help_text="How sure we can be, for a side effect or a risk; rated by our team.",
     )
     context = models.TextField(blank=True, help_text="One or two plain sentences of context.")
+    level = models.CharField(
+        "in one word",
+        max_length=16,
+        choices=Level.choices,
+        blank=True,
+        help_text=(
+            "For the time it asks or its cost: what the description says, in one word. People "
+            "who say time or cost matters see options of equal evidence in this order."
+        ),
+    )
     source = models.ForeignKey(
         Source,
         null=True,
@@ -165,6 +185,17 @@ class Harm(AboutOneSubject, CheckedRating):
                 | Q(certainty__in=["high", "moderate", "low", "very-low"]),
                 name="harm_certainty_valid",
                 violation_error_code="harm_certainty_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(level="")
+                | Q(category="time", level__in=["sessions", "practice"])
+                | Q(category="cost", level__in=["free", "sometimes-free", "paid"]),
+                name="harm_level_fits_category",
+                violation_error_code="harm_level_fits_category",
+                violation_error_message=(
+                    "Choose a time word for the time it asks, a cost word for its cost, and "
+                    "none for a side effect or a risk."
+                ),
             ),
         ]
 

@@ -11,6 +11,7 @@ from wellness.api.serializers.recommendations import (
     LIMIT_MAX,
     PRESSURE_CHOICES,
     SLUG_LIST_LIMIT,
+    VALUE_CHOICES,
     AnswersSerializer,
     KnownSlugs,
     plain_answers,
@@ -55,6 +56,20 @@ preferences = (
     )
     | json_values
 )
+value_words = [word for words in VALUE_CHOICES.values() for word in words]
+what_matters = (
+    st.fixed_dictionaries(
+        {},
+        optional={
+            **{
+                name: st.sampled_from([*value_words, "Free", ""]) | json_values
+                for name in VALUE_CHOICES
+            },
+            "colour": json_values,
+        },
+    )
+    | json_values
+)
 limits = st.integers(-1, LIMIT_MAX + 2) | st.sampled_from([10.0, "10", True, False, None, [10]])
 bodies = (
     st.fixed_dictionaries(
@@ -63,6 +78,7 @@ bodies = (
             "goals": slug_lists,
             "conditions": slug_lists,
             "preferences": preferences,
+            "what_matters": what_matters,
             "limit": limits,
             "extra": json_values,
         },
@@ -80,6 +96,9 @@ plain_bodies = st.fixed_dictionaries(
                 "pressure": st.sampled_from(PRESSURE_CHOICES),
             },
         ),
+        "what_matters": st.fixed_dictionaries(
+            {}, optional={name: st.sampled_from(words) for name, words in VALUE_CHOICES.items()}
+        ),
         "limit": st.integers(1, LIMIT_MAX),
     },
 )
@@ -88,6 +107,7 @@ changes = st.one_of(
     st.tuples(st.just("goals"), slug_lists),
     st.tuples(st.just("conditions"), slug_lists),
     st.tuples(st.just("preferences"), preferences),
+    st.tuples(st.just("what_matters"), what_matters),
     st.tuples(st.just("limit"), limits),
 )
 nearly_plain_bodies = st.builds(

@@ -44,11 +44,25 @@ def answer_screening(page: Page, yes: set[str] = frozenset()) -> int:
     return asked
 
 
-def choose_preferences(page: Page, format: str = "No preference", pressure: str = "No preference"):
+def choose_preferences(
+    page: Page,
+    format: str = "No preference",
+    pressure: str = "No preference",
+    values: dict[str, str] | None = None,
+):
+    """Answer the preferences page, then "What matters to you": skipped unless ``values`` maps
+    some of its questions to the answer to choose."""
     page.get_by_role("group", name="How would you like to have therapy?").get_by_label(
         format
     ).check()
     page.get_by_role("group", name="how firm").get_by_label(pressure).check()
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("What matters to you")
+    if values is None:
+        page.get_by_role("link", name="Skip these questions").click()
+        return
+    for question, answer in values.items():
+        page.get_by_role("group", name=question).get_by_label(answer).check()
     page.get_by_role("button", name="Continue").click()
 
 
@@ -72,11 +86,15 @@ def not_suitable(page: Page) -> list[str]:
 
 
 def results_for(
-    page: Page, *goals: str, yes: set[str] = frozenset(), pressure: str = "No preference"
+    page: Page,
+    *goals: str,
+    yes: set[str] = frozenset(),
+    pressure: str = "No preference",
+    values: dict[str, str] | None = None,
 ) -> None:
     """Walk the whole questionnaire by visible labels and open the results."""
     start(page)
     choose_goals(page, *goals)
     answer_screening(page, yes=yes)
-    choose_preferences(page, pressure=pressure)
+    choose_preferences(page, pressure=pressure, values=values)
     show_results(page)

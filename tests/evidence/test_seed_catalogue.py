@@ -460,6 +460,11 @@ FOUND_BY_THE_TEAM = {
         "",
         "https://patient.info/infections/sepsis-septicaemia-leaflet/adult-sepsis-safety-net",
     ),
+    # What massage costs: it is rarely offered on the NHS.
+    "wye-2008-bmc-hsr": (
+        "10.1186/1472-6963-8-173",
+        "https://bmchealthservres.biomedcentral.com/articles/10.1186/1472-6963-8-173",
+    ),
 }
 
 

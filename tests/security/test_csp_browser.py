@@ -117,6 +117,9 @@ def test_the_questionnaire_and_results_break_no_rule_of_the_policy(site):
         page.get_by_role("group", name="how firm").get_by_label("No preference").check()
         page.get_by_role("button", name="Continue").click()
         record()
+        page.get_by_role("group", name="Would you rather talk").get_by_label("Talk").check()
+        page.get_by_role("button", name="Continue").click()  # what matters to you
+        record()
         page.get_by_role("button", name="Show my results").click()
         record()
         assert page.get_by_role("heading", level=1).inner_text() == "Your results"

@@ -217,6 +217,7 @@ def results_page(client, goals, conditions=(), **preferences):
         "conditions": dict.fromkeys(conditions, "yes"),
         "format": preferences.get("format", "any"),
         "pressure": preferences.get("pressure", "any"),
+        **{name: preferences.get(name) for name in answer_store.VALUES},
     }
     response = client.post(
         reverse("results"), {"answers": answer_store.to_token(answers)}, follow=True

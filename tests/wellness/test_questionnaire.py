@@ -37,12 +37,14 @@ def test_steps_follow_in_order_the_crisis_question_alone_then_the_health_page(cl
         client.post(reverse("questions-condition", args=["crisis"]), {"answer": "no"}),
         answer_screening(client),
         client.post(reverse("questions-preferences"), {"format": "any", "pressure": "any"}),
+        client.post(reverse("questions-values"), {}),
     ]
 
     assert [step.headers["Location"] for step in steps] == [
         reverse("questions-condition", args=["crisis"]),
         reverse("questions-health"),
         reverse("questions-preferences"),
+        reverse("questions-values"),
         reverse("questions-check"),
     ]
 
@@ -68,7 +70,7 @@ def test_the_health_page_asks_every_other_question_with_nothing_ticked(client, s
         assert f'id="question-{condition.slug}"' in page
     assert "harming yourself" not in page
     assert "checked" not in page
-    assert "Question 3 of 4" in page
+    assert "Question 3 of 5" in page
 
 
 def test_an_older_link_to_one_health_question_opens_the_health_page_there(client, seeded):

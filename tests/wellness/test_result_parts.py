@@ -120,7 +120,11 @@ def test_a_different_pressure_that_would_open_options_is_offered_with_their_warn
     assert result.recommendations == ()
     assert (opening.preference, opening.value) == ("pressure", "gentle")
     assert [(r.therapy.slug, r.gate) for r in opening.options] == [("swedish", "caution")]
-    assert answer_store.from_token(opening.token) == {**answers, "pressure": "gentle"}
+    assert answer_store.from_token(opening.token) == {
+        **answer_store.empty(),
+        **answers,
+        "pressure": "gentle",
+    }
 
 
 def test_nothing_is_offered_when_no_choice_would_open_an_option():

@@ -36,8 +36,13 @@ def answer_screening(client, yes=(), **extra):
     return response
 
 
-def answer_all(client, *, goals=("pain-tension",), yes=(), format="any", pressure="any"):
-    """Walk every step by POSTing; return the check page response (or the crisis page)."""
+def answer_all(
+    client, *, goals=("pain-tension",), yes=(), format="any", pressure="any", values=None
+):
+    """Walk every step by POSTing; return the check page response (or the crisis page).
+
+    ``values`` answers "What matters to you" (a dict of its fields); None skips that page.
+    """
     response = client.post(reverse("questions-goals"), {"goals": list(goals)})
     assert response.status_code == 302, response.content
     response = answer_screening(client, yes=yes)
@@ -47,7 +52,10 @@ def answer_all(client, *, goals=("pain-tension",), yes=(), format="any", pressur
     response = client.post(
         reverse("questions-preferences"), {"format": format, "pressure": pressure}
     )
-    assert response.headers["Location"] == reverse("questions-check")
+    assert response.headers["Location"] == reverse("questions-values")
+    if values is not None:
+        response = client.post(reverse("questions-values"), values)
+        assert response.headers["Location"] == reverse("questions-check"), response.content
     return client.get(reverse("questions-check"))
 
 

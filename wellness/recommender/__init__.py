@@ -6,12 +6,19 @@ the catalogue with its indexes, ``result`` what it returns. None of them imports
 
 from wellness.recommender.engine import recommend
 from wellness.recommender.facts import (
+    APPROACH_KINDS,
+    APPROACHES,
     CERTAINTY_WEIGHT,
+    COST_LEVELS,
+    COSTS,
     EFFECT_ORDER,
+    EVIDENCE_BARS,
     FORMATS,
     HARM_ORDER,
     PRESSURES,
     SHORTLIST_SIZE,
+    TIME_LEVELS,
+    TIMES,
     Answers,
     ConditionFacts,
     CrisisContactFacts,
@@ -39,12 +46,19 @@ from wellness.recommender.result import (
 from wellness.recommender.snapshot import CatalogueSnapshot, GoalEvidence, Ranked
 
 __all__ = [
+    "APPROACHES",
+    "APPROACH_KINDS",
     "CERTAINTY_WEIGHT",
+    "COSTS",
+    "COST_LEVELS",
     "EFFECT_ORDER",
+    "EVIDENCE_BARS",
     "FORMATS",
     "HARM_ORDER",
     "PRESSURES",
     "SHORTLIST_SIZE",
+    "TIMES",
+    "TIME_LEVELS",
     "Answers",
     "Benefit",
     "CatalogueSnapshot",

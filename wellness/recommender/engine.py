@@ -14,9 +14,10 @@ from the database. The rules, in order (DESIGN section 3):
    who answered yes to it; a technique not given to people with a condition (tummy massage:
    pregnancy) brings no evidence for them. A ``suits`` rule never makes a candidate on its own.
    Score = sum over matched goals of the certainty weight of the best finding. Among equal
-   scores: fewer safety gates first (a clearance weighs more than a caution), then therapies
-   made for the person (``suits``), then name, then slug. So a ``suits`` rule never lifts weak
-   evidence above stronger evidence.
+   scores: fewer safety gates first (a clearance weighs more than a caution), then those that
+   fit what matters to the person (talk or touch, time, cost: ``VALUE_MISS_WEIGHT``), then
+   therapies made for the person (``suits``), then name, then slug. So neither a ``suits``
+   rule nor what matters to someone ever lifts weak evidence above stronger evidence.
 4. Explain: matched goals, statements with numbers and ranges, certainty, sources; and the
    harms and burdens of each option beside its benefits.
 5. Honesty: each goal without a good option says why (ruled out for you, shown not to help,
@@ -39,6 +40,7 @@ from __future__ import annotations
 import heapq
 
 from wellness.recommender.facts import (
+    APPROACH_KINDS,
     EFFECT_ORDER,
     Answers,
     NextStepFacts,
@@ -57,6 +59,11 @@ from wellness.recommender.result import (
     Warning,
 )
 from wellness.recommender.snapshot import CatalogueSnapshot, Ranked, benefit_of
+
+# How far an option is from what matters to the person, to order options of equal evidence:
+# each value it does not meet weighs 2; free for only some people weighs 1 to someone who
+# needs it free.
+VALUE_MISS_WEIGHT = {"approach": 2, "time": 2, "cost": 2, "cost-some": 1}
 
 
 def recommend(
@@ -82,7 +89,10 @@ def recommend(
     conditions = sorted(yes, key=lambda c: (catalogue.conditions[c].position, c))
     evidence = _evidence_for(goals, yes, catalogue)
 
-    suitable: list[tuple[tuple, TherapyFacts, dict[str, Ranked], list[RuleFacts]]] = []
+    suitable: list[
+        tuple[tuple, TherapyFacts, dict[str, Ranked], list[RuleFacts], tuple[str, ...]]
+    ] = []
+    values = answers.states_values
     excluded, set_aside = [], []
     matched: set[str] = set()
     for slug, goal_evidence in evidence.items():
@@ -104,8 +114,10 @@ def recommend(
         clearances = len(_of(therapy_rules, "clearance"))
         cautions = len(_of(therapy_rules, "caution"))
         made_for = 0 if _of(therapy_rules, "suits") else 1
-        rank = (-score, clearances, cautions, made_for, therapy.name, therapy.slug)
-        suitable.append((rank, therapy, goal_evidence, therapy_rules))
+        misses = _value_misses(therapy, answers, catalogue) if values else ()
+        distance = sum(VALUE_MISS_WEIGHT[miss] for miss in misses)
+        rank = (-score, clearances, cautions, distance, made_for, therapy.name, therapy.slug)
+        suitable.append((rank, therapy, goal_evidence, therapy_rules, misses))
         matched.update(goal_evidence)
 
     if limit is None:
@@ -118,8 +130,8 @@ def recommend(
         catalogue_version=catalogue.version,
         crisis=None,
         recommendations=tuple(
-            _recommendation(therapy, goal_evidence, rules, goals, catalogue)
-            for _, therapy, goal_evidence, rules in shortlist
+            _recommendation(therapy, goal_evidence, rules, goals, catalogue, misses)
+            for _, therapy, goal_evidence, rules, misses in shortlist
         ),
         excluded=tuple(excluded),
         set_aside=tuple(set_aside),
@@ -194,12 +206,36 @@ def _preference_mismatch(therapy: TherapyFacts, answers: Answers) -> str:
     return ""
 
 
+def _value_misses(
+    therapy: TherapyFacts, answers: Answers, catalogue: CatalogueSnapshot
+) -> tuple[str, ...]:
+    """Return what matters to the person that this therapy does not meet (VALUE_MISS_WEIGHT).
+
+    Time and cost are read from the therapy's burden records (their ``level``); a record
+    without one says nothing either way.
+    """
+    misses = []
+    kind = APPROACH_KINDS.get(answers.approach)
+    if kind is not None and therapy.kind != kind:
+        misses.append("approach")
+    if answers.time == "sessions" or answers.cost == "free":
+        levels = {h.category: h.level for h in catalogue.harms_for(therapy) if h.level}
+        if answers.time == "sessions" and levels.get("time") == "practice":
+            misses.append("time")
+        if answers.cost == "free" and levels.get("cost") == "paid":
+            misses.append("cost")
+        elif answers.cost == "free" and levels.get("cost") == "sometimes-free":
+            misses.append("cost-some")
+    return tuple(misses)
+
+
 def _recommendation(
     therapy: TherapyFacts,
     evidence: dict[str, Ranked],
     rules: list[RuleFacts],
     goals: list[str],
     catalogue: CatalogueSnapshot,
+    misses: tuple[str, ...] = (),
 ) -> Recommendation:
     matched_goals = tuple(g for g in goals if g in evidence)
     benefits = []
@@ -233,6 +269,7 @@ def _recommendation(
         harms=catalogue.harms_for(therapy),
         what_to_expect=therapy.what_to_expect,
         gate=warnings[0].effect if warnings else "",
+        value_misses=misses,
     )
 
 

@@ -14,6 +14,18 @@ HARM_ORDER = {"side-effect": 0, "serious-risk": 1, "time": 2, "cost": 3}
 
 FORMATS = ("in-person", "online", "group")
 PRESSURES = ("gentle", "firm")
+# What matters to the person (all optional; "any" when not said). Talk or touch: the kind of
+# therapy each approach is. Time: "sessions" is time for the sessions only. Cost: "free".
+# Evidence: "strong" is moderate or high certainty; it reorders nothing (evidence already
+# leads), the summary says which options fall short of it.
+APPROACH_KINDS = {"talk": "talking", "touch": "massage"}
+APPROACHES = tuple(APPROACH_KINDS)
+TIMES = ("sessions", "practice")
+COSTS = ("free",)
+EVIDENCE_BARS = ("strong",)
+# What a burden record says, in one word: the time it asks, or what it costs (Harm.level).
+TIME_LEVELS = ("sessions", "practice")
+COST_LEVELS = ("free", "sometimes-free", "paid")
 
 
 class _PickledByArguments:
@@ -97,6 +109,8 @@ class HarmFacts(_PickledByArguments):
     source: SourceRef | None  # None when there is none, or it is not published
     position: int = 0
     clinician_checked: bool = False  # its certainty, always our team's, checked by a clinician
+    # For a time or cost record: what it asks in one word (TIME_LEVELS, COST_LEVELS), or "".
+    level: str = ""
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -153,3 +167,13 @@ class Answers:
     conditions: frozenset[str] = frozenset()  # the conditions answered "yes"
     format: str = "any"  # any | in-person | online | group
     pressure: str = "any"  # any | gentle | firm
+    # What matters to you: optional, and only ever a tie-break among equal evidence.
+    approach: str = "any"  # any | talk | touch
+    time: str = "any"  # any | sessions | practice
+    cost: str = "any"  # any | free
+    evidence: str = "any"  # any | strong
+
+    @property
+    def states_values(self) -> bool:
+        """Whether the person said what matters to them (any of the four)."""
+        return any(v != "any" for v in (self.approach, self.time, self.cost, self.evidence))

@@ -61,6 +61,8 @@ class Recommendation:
     # The strictest advice that applies: "clearance", "caution", or "" for none. Where two
     # rules meet, the strictest wins; the warnings at this level say why.
     gate: str = ""
+    # What matters to the person that it does not meet: approach | time | cost | cost-some.
+    value_misses: tuple[str, ...] = ()
 
     @property
     def gate_warnings(self) -> tuple[Warning, ...]:

@@ -1,5 +1,5 @@
 """The questionnaire: goals → the crisis question alone → the health questions → preferences →
-check your answers.
+what matters to you (optional) → check your answers.
 
 The crisis question has a page to itself, because a yes to it ends the questionnaire; the other
 screening questions share one page, each with its own yes or no. Every step is a plain HTML form
@@ -18,7 +18,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from therapies.models import Condition, CrisisContact, Goal
 from wellness import answers as answer_store
-from wellness.forms import GoalsForm, HealthForm, PreferencesForm, YesNoForm, error_list
+from wellness.forms import (
+    GoalsForm,
+    HealthForm,
+    PreferencesForm,
+    ValuesForm,
+    YesNoForm,
+    error_list,
+)
 
 CHECK = "check"
 
@@ -50,6 +57,7 @@ def _steps(conditions: list[Condition]) -> list[str]:
         *([_condition_url(crisis)] if crisis else []),
         *([reverse("questions-health")] if _health_questions(conditions) else []),
         reverse("questions-preferences"),
+        reverse("questions-values"),
         reverse("questions-check"),
     ]
 
@@ -214,6 +222,28 @@ def preferences(request: HttpRequest) -> HttpResponse:
     return _page(request, "wellness/questions/preferences.html", context)
 
 
+@require_http_methods(["GET", "POST"])
+def values(request: HttpRequest) -> HttpResponse:
+    """Ask what matters to the person (optional, every question): it orders only options the
+    evidence supports equally, and the summary says how."""
+    conditions = _conditions()
+    answers = answer_store.read(request)
+    current = reverse("questions-values")
+    if request.method == "POST":
+        form = ValuesForm(request.POST)
+        if form.is_valid():
+            for name in answer_store.VALUES:
+                answers[name] = form.cleaned_data[name] or None  # left out: not answered
+            response = redirect(_next(request, current, answers, conditions))
+            answer_store.write(response, answers)
+            return response
+    else:
+        form = ValuesForm(initial={name: answers[name] for name in answer_store.VALUES})
+    context = _step_context(request, current, conditions, form)
+    context["skip_url"] = reverse("questions-check")
+    return _page(request, "wellness/questions/values.html", context)
+
+
 def check(request: HttpRequest) -> HttpResponse:
     """Show every answer with a link to change it, then the button for the results."""
     conditions = _conditions()
@@ -238,8 +268,13 @@ def check(request: HttpRequest) -> HttpResponse:
         "format": format_labels[answers["format"]],
         "pressure": pressure_labels[answers["pressure"]],
         "preferences_url": reverse("questions-preferences"),
+        "values": [
+            (field.label, dict(field.choices).get(answers[name]) if answers[name] else None)
+            for name, field in ValuesForm.base_fields.items()
+        ],
+        "values_url": reverse("questions-values"),
         "token": answer_store.to_token(answers),
-        "back_url": reverse("questions-preferences"),
+        "back_url": reverse("questions-values"),
     }
     return _page(request, "wellness/questions/check.html", context)
 
@@ -274,6 +309,7 @@ urlpatterns = [
     path("screening/<slug:slug>/", condition, name="questions-condition"),
     path("health/", health, name="questions-health"),
     path("preferences/", preferences, name="questions-preferences"),
+    path("what-matters/", values, name="questions-values"),
     path("check/", check, name="questions-check"),
     path("clear/", clear, name="questions-clear"),
     path("change/", restore, name="questions-restore"),

@@ -10,13 +10,22 @@ import dataclasses
 from collections.abc import Callable
 
 from wellness.browse.presenters import CERTAINTY_RANK
-from wellness.recommender import Benefit, CatalogueSnapshot, HarmFacts, Recommendation, Result
+from wellness.recommender import (
+    Answers,
+    Benefit,
+    CatalogueSnapshot,
+    HarmFacts,
+    Recommendation,
+    Result,
+)
 
 SUMMARY_SIZE = 3
 KIND_NAMES = {"massage": "massage", "talking": "talking therapy"}
 # The main downside of an option: what commonly goes wrong first (a serious-risk record may
 # say that none was found), then what it asks.
 DOWNSIDE_ORDER = ("side-effect", "serious-risk", "time", "cost")
+# "Good evidence", for someone who asked for it: moderate certainty or better.
+STRONG_EVIDENCE = CERTAINTY_RANK["moderate"]
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -33,6 +42,15 @@ class SummaryOption:
     downside: str
     same_as_above: bool = False  # the evidence is as strong as the option above's
     same_below: int = 0  # for the last option: how many below it have evidence as strong
+    # What matters to the person: whether they said, what of it this option does not meet
+    # (the engine's value misses), and whether its evidence is weaker than they asked for.
+    values_stated: bool = False
+    misses: tuple[str, ...] = ()
+    below_bar: bool = False
+
+    @property
+    def fits(self) -> bool:
+        return self.values_stated and not self.misses and not self.below_bar
 
     @property
     def level(self) -> int:
@@ -75,9 +93,16 @@ class Opening:
 
 
 def summary_options(
-    result: Result, goal_labels: dict[str, str], *, size: int = SUMMARY_SIZE
+    result: Result,
+    goal_labels: dict[str, str],
+    *,
+    size: int = SUMMARY_SIZE,
+    answers: Answers | None = None,
 ) -> list[SummaryOption]:
-    """Return the top options: the strength of evidence per goal, ties, and the main downside."""
+    """Return the top options: the strength of evidence per goal, ties, the main downside, and
+    how each meets what matters to the person (``answers``)."""
+    values_stated = answers is not None and answers.states_values
+    wants_strong = answers is not None and answers.evidence == "strong"
     recs = result.recommendations
     shown = recs[:size]
     options = []
@@ -86,14 +111,19 @@ def summary_options(
         if index == len(shown) - 1:
             while index + below + 1 < len(recs) and recs[index + below + 1].score == rec.score:
                 below += 1
+        strengths = _strengths(rec, goal_labels)
+        weakest = min((CERTAINTY_RANK.get(s.certainty, 0) for s in strengths), default=0)
         options.append(
             SummaryOption(
                 position=index + 1,
                 recommendation=rec,
-                strengths=_strengths(rec, goal_labels),
+                strengths=strengths,
                 downside=_main_downside(rec.harms),
                 same_as_above=index > 0 and recs[index - 1].score == rec.score,
                 same_below=below,
+                values_stated=values_stated,
+                misses=rec.value_misses,
+                below_bar=wants_strong and weakest < STRONG_EVIDENCE,
             )
         )
     return options

@@ -82,7 +82,10 @@ def _context(
             }
             for rec in result.recommendations
         ],
-        "summary": result_parts.summary_options(result, goal_labels),
+        "summary": result_parts.summary_options(
+            result, goal_labels, answers=answer_store.to_engine(answers)
+        ),
+        "values_said": _values_said(answers),
         "many_goals": len(answers["goals"]) > 1,
         "ties": ties,
         "kind_sections": kind_sections,
@@ -117,6 +120,25 @@ def _context(
         "shortlist_size": SHORTLIST_SIZE,
         "catalogue_changed_on": catalogue.changed_on,
     }
+
+
+# What matters to the person, as the summary repeats it back ("talking, free").
+VALUE_WORDS = {
+    ("approach", "talk"): "talking",
+    ("approach", "touch"): "hands-on",
+    ("time", "sessions"): "sessions only",
+    ("time", "practice"): "time between sessions too",
+    ("cost", "free"): "free",
+    ("evidence", "strong"): "good evidence",
+}
+
+
+def _values_said(answers: dict) -> str:
+    return ", ".join(
+        VALUE_WORDS[(name, answers.get(name))]
+        for name in answer_store.VALUES
+        if (name, answers.get(name)) in VALUE_WORDS
+    )
 
 
 def _words(items: list[str]) -> str:

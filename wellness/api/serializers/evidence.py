@@ -144,6 +144,12 @@ class HarmSerializer(serializers.ModelSerializer):
         read_only=True,
         help_text="True while its certainty (always our team's) awaits a clinician's check.",
     )
+    level = serializers.ChoiceField(
+        choices=Harm.Level.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="For the time it asks or its cost, in one word; empty otherwise.",
+    )
     source = PublishedSourceRefField(help_text="Null when it has none, or it is not published.")
 
     class Meta:
@@ -163,6 +169,7 @@ class HarmSerializer(serializers.ModelSerializer):
             "clinician_checked",
             "needs_clinical_review",
             "context",
+            "level",
             "statement",
             "source",
             "position",

@@ -25,9 +25,13 @@ from wellness.api.serializers.base import (
 from wellness.api.serializers.result_dicts import other_path_dict, warning_sign_dict
 from wellness.content import GAP_WORDS, PREFERENCE_REASONS
 from wellness.recommender import (
+    APPROACHES,
+    COSTS,
+    EVIDENCE_BARS,
     FORMATS,
     PRESSURES,
     SHORTLIST_SIZE,
+    TIMES,
     Answers,
     Benefit,
     GoalGap,
@@ -41,6 +45,13 @@ SLUG_LIST_LIMIT = 50
 SLUG_MAX_LENGTH = 80
 FORMAT_CHOICES = ("any", *FORMATS)
 PRESSURE_CHOICES = ("any", *PRESSURES)
+# What matters to the person: field → its choices ("any" for no preference).
+VALUE_CHOICES = {
+    "approach": ("any", *APPROACHES),
+    "time": ("any", *TIMES),
+    "cost": ("any", *COSTS),
+    "evidence": ("any", *EVIDENCE_BARS),
+}
 LIMIT_MAX = 100
 
 
@@ -69,6 +80,30 @@ class PreferencesSerializer(serializers.Serializer):
     )
 
 
+class WhatMattersSerializer(serializers.Serializer):
+    """What matters to the person: it orders only recommendations of equal evidence."""
+
+    approach = AllowedChoiceField(
+        choices=VALUE_CHOICES["approach"],
+        default="any",
+        help_text="talk: a talking therapy; touch: a hands-on one, such as massage.",
+    )
+    time = AllowedChoiceField(
+        choices=VALUE_CHOICES["time"],
+        default="any",
+        help_text="sessions: time for the sessions only; practice: things to do between too.",
+    )
+    cost = AllowedChoiceField(
+        choices=VALUE_CHOICES["cost"], default="any", help_text="free: it needs to be free."
+    )
+    evidence = AllowedChoiceField(
+        choices=VALUE_CHOICES["evidence"],
+        default="any",
+        help_text="strong: moderate or high certainty wanted. It reorders nothing; compare "
+        "with each benefit's certainty.",
+    )
+
+
 class AnswersSerializer(serializers.Serializer):
     """The questionnaire's answers. Nothing here is stored or logged.
 
@@ -90,6 +125,11 @@ class AnswersSerializer(serializers.Serializer):
         help_text="The screening questions answered yes: condition slugs from /api/v1/conditions/.",
     )
     preferences = PreferencesSerializer(required=False)
+    what_matters = WhatMattersSerializer(
+        required=False,
+        help_text="Optional: orders only recommendations the evidence supports equally, after "
+        "fewer safety gates; never puts weaker evidence above stronger.",
+    )
     limit = StrictIntegerField(
         min_value=1,
         max_value=LIMIT_MAX,
@@ -127,11 +167,13 @@ class AnswersSerializer(serializers.Serializer):
         """Return what the validated body asks for."""
         valid = self.validated_data
         preferences = valid.get("preferences") or {}
+        values = valid.get("what_matters") or {}
         answers = Answers(
             goals=frozenset(valid["goals"]),
             conditions=frozenset(valid["conditions"]),
             format=preferences.get("format", "any"),
             pressure=preferences.get("pressure", "any"),
+            **{name: values.get(name, "any") for name in VALUE_CHOICES},
         )
         return Asked(answers, valid["limit"])
 
@@ -164,12 +206,15 @@ def plain_answers(data: Any, known: KnownSlugs) -> Asked | None:
     goals = data.get("goals")
     conditions = data.get("conditions", [])
     preferences = data.get("preferences", {})
+    values = data.get("what_matters", {})
     limit = data.get("limit", SHORTLIST_SIZE)
     if not (
         goals
         and _known_slugs(goals, known.goals)
         and _known_slugs(conditions, known.conditions)
         and type(preferences) is dict
+        and type(values) is dict
+        and values.keys() <= VALUE_CHOICES.keys()
         and type(limit) is int  # not bool, which is an int too
         and 1 <= limit <= LIMIT_MAX
     ):
@@ -179,11 +224,15 @@ def plain_answers(data: Any, known: KnownSlugs) -> Asked | None:
     pressure = preferences.get("pressure", "any")
     if format not in FORMAT_CHOICES or pressure not in PRESSURE_CHOICES:
         return None
+    chosen = {name: values.get(name, "any") for name in VALUE_CHOICES}
+    if any(value not in VALUE_CHOICES[name] for name, value in chosen.items()):
+        return None
     answers = Answers(
         goals=frozenset(goals),
         conditions=frozenset(conditions),
         format=format,
         pressure=pressure,
+        **chosen,
     )
     return Asked(answers, limit)
 
@@ -228,6 +277,11 @@ class HarmRefSerializer(serializers.Serializer):
     clinician_checked = serializers.BooleanField(
         help_text="Whether a clinician has checked the certainty our team gave it."
     )
+    level = serializers.ChoiceField(
+        choices=Harm.Level.choices,
+        allow_blank=True,
+        help_text="For the time it asks or its cost, in one word; empty otherwise.",
+    )
     source = SourceRefSerializer(allow_null=True)
 
 
@@ -266,6 +320,11 @@ class RecommendationSerializer(serializers.Serializer):
     )
     what_to_expect = serializers.CharField(help_text="What a session is like, in plain words.")
     supporting_findings = serializers.IntegerField()
+    value_misses = serializers.ListField(
+        child=serializers.ChoiceField(choices=["approach", "time", "cost", "cost-some"]),
+        help_text="What matters to the person that it does not meet (cost-some: free for some "
+        "people only); empty when none was given or it meets all.",
+    )
 
 
 class ExcludedSerializer(serializers.Serializer):

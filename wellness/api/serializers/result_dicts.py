@@ -57,6 +57,7 @@ def harm_dict(harm: HarmFacts) -> dict[str, Any]:
         "statement": harm.statement,
         "certainty": harm.certainty,
         "clinician_checked": harm.clinician_checked,
+        "level": harm.level,
         "source": _source(harm.source),
     }
 
@@ -105,6 +106,7 @@ def _recommendation(card: Recommendation) -> dict[str, Any]:
         "harms": [harm_dict(harm) for harm in card.harms],
         "what_to_expect": card.what_to_expect,
         "supporting_findings": card.supporting_findings,
+        "value_misses": list(card.value_misses),
     }
 
 
