@@ -266,11 +266,19 @@ def test_whole_journey_by_keyboard_alone(page):
         page.keyboard.press("Space")
     tab_to("Continue")
     enter()
+    expect(page.get_by_role("heading", level=1)).to_have_text("What matters to you")
+    tab_to("Talk with someone")
+    page.keyboard.press("Space")
+    tab_to("Yes, it needs to be free")
+    page.keyboard.press("Space")
+    tab_to("Continue")
+    enter()
     tab_to("Show my results")
     enter()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Your results")
-    assert shortlist(page)
+    assert shortlist(page)[0] == "cbt-insomnia"
+    expect(page.locator("#summary")).to_contain_text("You chose: talking, free.")
 
 
 def test_phone_sized_journey_from_home_to_shortlist(phone):
@@ -299,14 +307,19 @@ def test_phone_sized_journey_from_home_to_shortlist(phone):
     for group in phone.locator("fieldset").all():
         group.get_by_label("No", exact=True).check()
     step(lambda: phone.get_by_role("button", name="Continue").click())
-    step(lambda: choose_preferences(phone))
+    for group in phone.locator("fieldset").all():  # the preferences
+        group.get_by_label("No preference").check()
+    step(lambda: phone.get_by_role("button", name="Continue").click())
+    expect(phone.get_by_role("heading", level=1)).to_have_text("What matters to you")
+    step(lambda: phone.get_by_role("link", name="Skip these questions").click())
     step(lambda: phone.get_by_role("button", name="Show my results").click())
     expect(phone.get_by_role("heading", level=1)).to_have_text("Your results")
 
     assert shortlist(phone)
-    # home, start, goals, the crisis question, the health questions, preferences, check and
-    # results: 8 pages, well inside the 12 a one-goal journey with no health problem may take.
-    assert len(pages_seen) == 8
+    # home, start, goals, the crisis question, the health questions, preferences, what matters
+    # to you, check and results: 9 pages, inside the 12 a one-goal journey with no health
+    # problem may take.
+    assert len(pages_seen) == 9
 
 
 def test_compare_stacks_by_therapy_on_a_phone_with_no_treatment_beside(phone, page):
