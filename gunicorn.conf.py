@@ -10,7 +10,8 @@ Everything comes from the environment, with defaults for one small machine:
 
 The access log holds the method, the path *without its query string*, the status, the size and
 the time taken: never a query string, a body, a cookie, a referrer or the client's address.
-Query strings can carry filters people typed, and the answers travel in bodies (DESIGN §4).
+Query strings can carry filters people typed, and the answers travel in bodies
+(docs/architecture.md §4).
 """
 
 import gc

@@ -1,4 +1,4 @@
-"""Who may do what in the admin: one table of roles × models × actions (DESIGN section 5)."""
+"""Who may do what in the admin: one table of roles × models × actions (docs/architecture.md §5)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass

@@ -170,7 +170,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
 
-# --- REST API (DESIGN section 7) -------------------------------------------------------------
+# --- REST API (docs/architecture.md §7) ----------------------------------------------------------
 # Staff authenticate with a session (the admin) or a token (rest_framework.authtoken).
 
 REST_FRAMEWORK: dict = {
@@ -242,7 +242,7 @@ CATALOGUE_MARKER_MAX_AGE = env.float("CATALOGUE_MARKER_MAX_AGE", default=1.0)
 # cache (wellness/process_cache.py).
 PROCESS_CACHE_MAX_BYTES = env.int("PROCESS_CACHE_MAX_BYTES", default=8 * 1024 * 1024)
 
-# --- Background jobs (DESIGN section 6) ------------------------------------------------------
+# --- Background jobs (docs/architecture.md §6) ---------------------------------------------------
 # Every job request is a row (evidence.JobRequest) written with the change that asks for it;
 # the Celery message is sent on commit. A sweeper sends again what a lost message left behind.
 

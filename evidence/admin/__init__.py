@@ -311,7 +311,7 @@ class FindingAdmin(HistoryAdmin):
 
 @admin.register(Harm)
 class HarmAdmin(HistoryAdmin):
-    list_display = ["__str__", "category", "certainty", "clinical_review", "source"]
+    list_display = ["__str__", "category", "level", "certainty", "clinical_review", "source"]
     list_filter = [
         dashboard.HarmClinicalReviewFilter,
         "category",

@@ -1,4 +1,4 @@
-"""Who may do what through the API: roles × endpoints × methods (DESIGN section 5).
+"""Who may do what through the API: roles × endpoints × methods (docs/architecture.md §5).
 
 The endpoints are found by walking the URL resolver under ``/api/v1/``, so an endpoint added
 without a row here fails ``test_every_endpoint_and_method_has_a_row``.

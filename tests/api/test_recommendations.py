@@ -1,4 +1,5 @@
-"""``POST /api/v1/recommendations/``: DESIGN section 7's contract, on the real seed catalogue."""
+"""``POST /api/v1/recommendations/``: the contract of docs/architecture.md §7, on the real seed
+catalogue."""
 
 from __future__ import annotations
 
@@ -42,7 +43,7 @@ def _therapy_ref(value) -> None:
 
 
 def assert_section_7_shape(result: dict) -> None:
-    """Check every field DESIGN section 7 promises, with its type."""
+    """Check every field docs/architecture.md §7 promises, with its type."""
     assert {
         "catalogue_version",
         "crisis",

@@ -1,4 +1,5 @@
-"""The engine's rules (DESIGN section 3), on hand-built snapshots: no database needed."""
+"""The engine's rules (wellness/recommender/engine.py), on hand-built snapshots: no database
+needed."""
 
 import ast
 import dataclasses

@@ -50,7 +50,7 @@ from wellness.recommender.engine import _preference_mismatch as preference_misma
 
 
 def reference_recommend(*, answers: Answers, catalogue: CatalogueSnapshot) -> Result:
-    """The rules of DESIGN section 3, scanning every therapy and finding: no indexes."""
+    """The engine's rules (its docstring), scanning every therapy and finding: no indexes."""
     yes = frozenset(c for c in answers.conditions if c in catalogue.conditions)
     if any(catalogue.conditions[c].is_crisis for c in yes):
         return Result(

@@ -1,4 +1,5 @@
-"""Who may do what through the API: the same model permissions the admin uses (DESIGN section 5).
+"""Who may do what through the API: the same model permissions the admin uses
+(docs/architecture.md §5).
 
 Reading published data and asking for a recommendation need no account. Everything else needs
 the model permission for the action, reading included, and is denied when nothing says otherwise.

@@ -1,7 +1,7 @@
 """The recommendation engine: a pure, deterministic function from answers to a ranked result.
 
 It imports no Django and does no I/O: it works on a ``CatalogueSnapshot`` that a selector builds
-from the database. The rules, in order (DESIGN section 3):
+from the database. The rules, in order (docs/architecture.md §4 shows where they run):
 
 1. Crisis stops the flow: urgent-help guidance and no shortlist.
 2. Safety: an ``exclude`` rule for any yes-answer means never recommended, listed with every

@@ -23,9 +23,6 @@ APPROACHES = tuple(APPROACH_KINDS)
 TIMES = ("sessions", "practice")
 COSTS = ("free",)
 EVIDENCE_BARS = ("strong",)
-# What a burden record says, in one word: the time it asks, or what it costs (Harm.level).
-TIME_LEVELS = ("sessions", "practice")
-COST_LEVELS = ("free", "sometimes-free", "paid")
 
 
 class _PickledByArguments:
@@ -109,7 +106,7 @@ class HarmFacts(_PickledByArguments):
     source: SourceRef | None  # None when there is none, or it is not published
     position: int = 0
     clinician_checked: bool = False  # its certainty, always our team's, checked by a clinician
-    # For a time or cost record: what it asks in one word (TIME_LEVELS, COST_LEVELS), or "".
+    # For a time or cost record, what it asks in one word (evidence.Harm.Level), else "".
     level: str = ""
 
 

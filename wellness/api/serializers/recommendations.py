@@ -1,4 +1,4 @@
-"""The recommendation endpoint's request (the answers) and response (DESIGN section 7).
+"""The recommendation endpoint's request (the answers) and response (docs/architecture.md §7).
 
 The response serializers read the engine's frozen dataclasses and describe the answer in the
 OpenAPI schema; the view builds the same JSON with ``result_dicts`` (tests check both agree).
