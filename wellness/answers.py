@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core import signing
 from django.http import HttpRequest, HttpResponse
 
-from wellness.recommender import APPROACHES, COSTS, EVIDENCE_BARS, TIMES, Answers
+from wellness.recommender import VALUE_CHOICES, Answers
 
 COOKIE = "wellness_answers"
 SALT = "wellness.answers"
@@ -28,12 +28,7 @@ MAX_AGE_SECONDS = 60 * 60
 FORMATS = ("any", "in-person", "online", "group")
 PRESSURES = ("any", "gentle", "firm")
 # What matters to you: optional. None until the page is answered; "any" for no preference.
-VALUES = {
-    "approach": ("any", *APPROACHES),
-    "time": ("any", *TIMES),
-    "cost": ("any", *COSTS),
-    "evidence": ("any", *EVIDENCE_BARS),
-}
+VALUES = VALUE_CHOICES
 
 
 def empty() -> dict[str, Any]:

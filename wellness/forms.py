@@ -65,55 +65,50 @@ class PreferencesForm(forms.Form):
     )
 
 
-_OPTIONAL = {"invalid_choice": "Select one of the answers, or leave this question out"}
+def _optional(label: str, choices: list[tuple[str, str]], help_text: str = "") -> forms.Field:
+    """A question answered by one radio button, or left out."""
+    return forms.ChoiceField(
+        label=label,
+        help_text=help_text,
+        choices=choices,
+        widget=forms.RadioSelect,
+        required=False,
+        error_messages={"invalid_choice": "Select one of the answers, or leave this question out"},
+    )
 
 
 class ValuesForm(forms.Form):
-    """What matters to you: optional, every question. Nothing chosen means no preference."""
+    """What matters to you: optional, every question. The field names are the answers' names
+    (``wellness.answers.VALUES``); "any" is a stated no preference."""
 
-    approach = forms.ChoiceField(
-        label="Would you rather talk, or have a hands-on therapy?",
-        choices=[
+    approach = _optional(
+        "Would you rather talk, or have a hands-on therapy?",
+        [
             ("talk", "Talk with someone"),
             ("touch", "Hands-on, such as massage"),
             ("any", "Either is fine"),
         ],
-        widget=forms.RadioSelect,
-        required=False,
-        error_messages=_OPTIONAL,
     )
-    time = forms.ChoiceField(
-        label="How much time can you give?",
-        help_text="Some therapies ask you to do things between sessions, such as keep a diary.",
-        choices=[
+    time = _optional(
+        "How much time can you give?",
+        [
             ("sessions", "Time for the sessions only"),
             ("practice", "Time for sessions, and things to do between them"),
             ("any", "I am not sure"),
         ],
-        widget=forms.RadioSelect,
-        required=False,
-        error_messages=_OPTIONAL,
+        help_text="Some therapies ask you to do things between sessions, such as keep a diary.",
     )
-    cost = forms.ChoiceField(
-        label="Does it need to be free?",
-        choices=[
-            ("free", "Yes, it needs to be free"),
-            ("any", "No, I can pay, or cost does not matter"),
-        ],
-        widget=forms.RadioSelect,
-        required=False,
-        error_messages=_OPTIONAL,
+    cost = _optional(
+        "Does it need to be free?",
+        [("free", "Yes, it needs to be free"), ("any", "No, I can pay, or cost does not matter")],
     )
-    evidence = forms.ChoiceField(
-        label="How strong must the evidence be?",
-        help_text="Evidence is how sure we can be that a therapy helps.",
-        choices=[
+    evidence = _optional(
+        "How strong must the evidence be?",
+        [
             ("strong", "I want options with good evidence (moderate or high)"),
             ("any", "I am happy to try options with weaker evidence"),
         ],
-        widget=forms.RadioSelect,
-        required=False,
-        error_messages=_OPTIONAL,
+        help_text="Evidence is how sure we can be that a therapy helps.",
     )
 
 

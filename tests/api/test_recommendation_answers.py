@@ -6,7 +6,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from wellness.api.serializers.recommendations import (
+from wellness.api.serializers.answers import (
     FORMAT_CHOICES,
     LIMIT_MAX,
     PRESSURE_CHOICES,

@@ -23,6 +23,13 @@ APPROACHES = tuple(APPROACH_KINDS)
 TIMES = ("sessions", "practice")
 COSTS = ("free",)
 EVIDENCE_BARS = ("strong",)
+# Each of them by its answer's name, with "any" for a stated no preference.
+VALUE_CHOICES = {
+    "approach": ("any", *APPROACHES),
+    "time": ("any", *TIMES),
+    "cost": ("any", *COSTS),
+    "evidence": ("any", *EVIDENCE_BARS),
+}
 
 
 class _PickledByArguments:

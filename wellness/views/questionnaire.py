@@ -200,48 +200,48 @@ def _crisis(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_http_methods(["GET", "POST"])
-def preferences(request: HttpRequest) -> HttpResponse:
-    """Ask how the person would like to have therapy."""
+def _choices_step(
+    request: HttpRequest, url_name: str, form_class: type, template: str, **extra
+) -> HttpResponse:
+    """Ask one page of choices whose fields are answers of the same names; a question left
+    out (only on an optional page) is kept as not answered."""
     conditions = _conditions()
     answers = answer_store.read(request)
-    current = reverse("questions-preferences")
+    current = reverse(url_name)
+    names = list(form_class.base_fields)
     if request.method == "POST":
-        form = PreferencesForm(request.POST)
+        form = form_class(request.POST)
         if form.is_valid():
-            answers["format"] = form.cleaned_data["format"]
-            answers["pressure"] = form.cleaned_data["pressure"]
+            for name in names:
+                answers[name] = form.cleaned_data[name] or None
             response = redirect(_next(request, current, answers, conditions))
             answer_store.write(response, answers)
             return response
     else:
-        form = PreferencesForm(
-            initial={"format": answers["format"], "pressure": answers["pressure"]}
-        )
-    context = _step_context(request, current, conditions, form)
-    return _page(request, "wellness/questions/preferences.html", context)
+        form = form_class(initial={name: answers[name] for name in names})
+    context = {**_step_context(request, current, conditions, form), **extra}
+    return _page(request, template, context)
+
+
+@require_http_methods(["GET", "POST"])
+def preferences(request: HttpRequest) -> HttpResponse:
+    """Ask how the person would like to have therapy."""
+    return _choices_step(
+        request, "questions-preferences", PreferencesForm, "wellness/questions/preferences.html"
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def values(request: HttpRequest) -> HttpResponse:
     """Ask what matters to the person (optional, every question): it orders only options the
     evidence supports equally, and the summary says how."""
-    conditions = _conditions()
-    answers = answer_store.read(request)
-    current = reverse("questions-values")
-    if request.method == "POST":
-        form = ValuesForm(request.POST)
-        if form.is_valid():
-            for name in answer_store.VALUES:
-                answers[name] = form.cleaned_data[name] or None  # left out: not answered
-            response = redirect(_next(request, current, answers, conditions))
-            answer_store.write(response, answers)
-            return response
-    else:
-        form = ValuesForm(initial={name: answers[name] for name in answer_store.VALUES})
-    context = _step_context(request, current, conditions, form)
-    context["skip_url"] = reverse("questions-check")
-    return _page(request, "wellness/questions/values.html", context)
+    return _choices_step(
+        request,
+        "questions-values",
+        ValuesForm,
+        "wellness/questions/values.html",
+        skip_url=reverse("questions-check"),
+    )
 
 
 def check(request: HttpRequest) -> HttpResponse:

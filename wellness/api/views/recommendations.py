@@ -18,13 +18,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from wellness.api.serializers.recommendations import (
-    AnswersSerializer,
-    Asked,
-    KnownSlugs,
-    ResultSerializer,
-    plain_answers,
-)
+from wellness.api.serializers.answers import AnswersSerializer, Asked, KnownSlugs, plain_answers
+from wellness.api.serializers.recommendations import ResultSerializer
 from wellness.api.serializers.result_dicts import result_dict
 from wellness.api.throttling import RecommendationThrottle
 from wellness.selectors import catalogue_snapshot
