@@ -12,7 +12,8 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
-from evidence.models import Finding, Harm, JobRequest, Source
+from evidence.models import Finding, Harm, Source
+from outbox.models import JobRequest
 
 
 def review_due_cutoff():
@@ -127,7 +128,7 @@ def dashboard_panels() -> list[Panel]:
     sources = reverse("admin:evidence_source_changelist")
     findings = reverse("admin:evidence_finding_changelist")
     harms = reverse("admin:evidence_harm_changelist")
-    jobs = reverse("admin:evidence_jobrequest_changelist")
+    jobs = reverse("admin:outbox_jobrequest_changelist")
     days = settings.SOURCE_REVIEW_MAX_AGE_DAYS
     return [
         Panel(

@@ -19,9 +19,11 @@ from urllib.parse import quote
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from evidence.jobs import JobFailed, JobRetry
 from evidence.links import LinkRefused, fetch_public
-from evidence.models import JobRequest, Source
+from evidence.models import Source
+from evidence.source_jobs import job_source
+from outbox.jobs import JobFailed, JobRetry
+from outbox.models import JobRequest
 
 FIELDS = ("title", "authors", "venue", "year")
 MAX_REPLY_BYTES = 2 * 1024 * 1024
@@ -130,8 +132,10 @@ def citation_parse(reply: bytes) -> Citation:
 
 def source_citation_import(job: JobRequest, *, last_attempt: bool) -> Callable[[], str]:
     """Fetch a job's source's citation from Crossref; return the step that applies it."""
-    source = job.source
-    if source is None or not source.doi:
+    source = job_source(job)
+    if source is None:
+        raise JobFailed("The source was deleted before its details were imported.")
+    if not source.doi:
         raise JobFailed("This source has no DOI, so there is nothing to import.")
     reply = _fetch(source.doi)
     try:

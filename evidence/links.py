@@ -20,8 +20,10 @@ from urllib.parse import quote, urljoin, urlsplit
 from django.conf import settings
 from django.utils import timezone
 
-from evidence.jobs import JobRetry
-from evidence.models import JobRequest, LinkCheck, Source
+from evidence.models import LinkCheck, Source
+from evidence.source_jobs import job_source
+from outbox.jobs import JobRetry
+from outbox.models import JobRequest
 
 USER_AGENT = "WellnessLinkChecker/1.0 (checks that cited sources are still online)"
 # Statuses that show the page is there: some publishers refuse robots a page that exists.
@@ -215,8 +217,10 @@ def source_link_check(job: JobRequest, *, last_attempt: bool) -> Callable[[], st
     A failure that may pass (a timeout, a 5xx) is tried again with backoff while attempts
     remain, so a check records one outcome however many tries it took.
     """
-    source = job.source
-    url = source.link if source else ""
+    source = job_source(job)
+    if source is None:
+        return lambda: "The source was deleted before its link was checked."
+    url = source.link
     if not url:
         return lambda: "This source has no DOI, URL or PMID, so there is no link to check."
     probe = link_probe(url)

@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils.timezone import now
 
-from evidence import jobs
-from evidence.models import JobRequest, Source
+from evidence.models import Source
+from evidence.source_jobs import CITATION_IMPORT_TASK, LINK_CHECK_TASK, source_job_request
+from outbox.models import JobRequest
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractUser as User
@@ -104,7 +105,7 @@ def source_link_check_request(*, source: Source, by: User | None = None) -> JobR
         _require(by, "change_source", "You do not have permission to check links.")
     if not source.link:
         raise CurationError("This source has no DOI, URL or PMID, so there is no link to check.")
-    return jobs.job_request(kind=JobRequest.Kind.LINK_CHECK, source=source, by=by)
+    return source_job_request(task=LINK_CHECK_TASK, source=source, by=by)
 
 
 def source_link_checks_request_all() -> int:
@@ -114,7 +115,7 @@ def source_link_checks_request_all() -> int:
     for source in sources.iterator():
         # One transaction per source: a long list never holds one long transaction open.
         with transaction.atomic():
-            jobs.job_request(kind=JobRequest.Kind.LINK_CHECK, source=source)
+            source_job_request(task=LINK_CHECK_TASK, source=source)
         count += 1
     return count
 
@@ -128,4 +129,4 @@ def source_citation_import_request(*, source: Source, by: User) -> JobRequest:
     _require(by, "change_source", "You do not have permission to import citation details.")
     if not source.doi:
         raise CurationError("This source has no DOI, so there is nothing to import.")
-    return jobs.job_request(kind=JobRequest.Kind.CITATION_IMPORT, source=source, by=by)
+    return source_job_request(task=CITATION_IMPORT_TASK, source=source, by=by)

@@ -11,12 +11,13 @@ from evidence.models import (
     Certainty,
     Finding,
     Harm,
-    JobRequest,
     LinkCheck,
     SafetyRule,
     Source,
     WarningSign,
 )
+from evidence.source_jobs import LINK_CHECK_TASK
+from outbox.models import JobRequest
 from therapies.models import Condition, CrisisContact, Goal, NextStep, Technique, Therapy
 
 
@@ -198,6 +199,10 @@ class JobRequestFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = JobRequest
 
-    kind = JobRequest.Kind.LINK_CHECK
-    source = factory.SubFactory(SourceFactory)
+    class Params:
+        # The source a job is about, kept as its id in the job's arguments.
+        source = factory.SubFactory(SourceFactory)
+
+    task = LINK_CHECK_TASK
+    args = factory.LazyAttribute(lambda job: {"source": job.source.pk} if job.source else {})
     status = JobRequest.Status.PENDING

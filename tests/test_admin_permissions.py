@@ -12,12 +12,12 @@ from django.urls import reverse
 from evidence.models import (
     Finding,
     Harm,
-    JobRequest,
     LinkCheck,
     SafetyRule,
     Source,
     WarningSign,
 )
+from outbox.models import JobRequest
 from tests.conftest import verified_login
 from tests.factories import (
     ConditionFactory,
@@ -198,11 +198,11 @@ def assert_refused(response, role: str) -> None:
         assert response.status_code == 403
 
 
-def test_every_admin_model_of_the_catalogue_apps_has_a_row():
+def test_every_admin_model_of_the_catalogue_apps_and_the_outbox_has_a_row():
     registered = {
         model._meta.model_name
         for model in admin.site._registry
-        if model._meta.app_label in {"therapies", "evidence"}
+        if model._meta.app_label in {"therapies", "evidence", "outbox"}
     }
     assert registered == set(MATRIX) == set(MODELS)
 

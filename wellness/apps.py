@@ -6,4 +6,6 @@ class WellnessConfig(AppConfig):
     verbose_name = "Wellness"
 
     def ready(self) -> None:
-        from wellness import checks  # noqa: F401  registers the deployment checks
+        from wellness import checks, signals  # noqa: F401  checks register themselves
+
+        signals.connect()

@@ -6,23 +6,23 @@ from collections.abc import Callable
 
 from django.db import transaction
 
-from evidence import jobs
-from evidence.models import JobRequest
+from outbox import jobs
+from outbox.models import JobRequest
 from wellness import selectors
 from wellness.models import SavedResult
 
-Kind = JobRequest.Kind
+SNAPSHOT_REBUILD_TASK = "wellness.rebuild_catalogue_snapshot"
+SAVED_RESULTS_PURGE_TASK = "wellness.purge_saved_results"
 
 
 def catalogue_changed(**_kwargs) -> None:
     """Ask, once per transaction, for the snapshot to be rebuilt after this change commits.
 
-    Connected to simple_history's ``post_create_historical_record``: every change to the
-    catalogue or its evidence, from the admin, the API, a service or the loader, writes a history
-    row. The request coalesces with one still waiting, so a burst of edits rebuilds once.
+    Called for every history row a catalogue change writes (``wellness.signals``). The request
+    coalesces with one still waiting, so a burst of edits rebuilds once.
     """
-    if not jobs.job_requested_in_this_transaction(kind=Kind.SNAPSHOT_REBUILD):
-        jobs.job_request(kind=Kind.SNAPSHOT_REBUILD)
+    if not jobs.job_requested_in_this_transaction(task=SNAPSHOT_REBUILD_TASK):
+        jobs.job_request(task=SNAPSHOT_REBUILD_TASK, description="Rebuild the catalogue snapshot")
 
 
 def catalogue_snapshot_rebuild(job: JobRequest, *, last_attempt: bool) -> Callable[[], str]:
@@ -35,7 +35,9 @@ def catalogue_snapshot_rebuild(job: JobRequest, *, last_attempt: bool) -> Callab
 @transaction.atomic
 def saved_results_purge_request() -> JobRequest:
     """Ask for the expired saved results to be deleted."""
-    return jobs.job_request(kind=Kind.SAVED_RESULTS_PURGE)
+    return jobs.job_request(
+        task=SAVED_RESULTS_PURGE_TASK, description="Delete expired saved results"
+    )
 
 
 def saved_results_purge(job: JobRequest, *, last_attempt: bool) -> Callable[[], str]:

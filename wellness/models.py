@@ -4,10 +4,9 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from simple_history.signals import post_create_historical_record
 
 
 def new_token() -> str:
@@ -54,19 +53,3 @@ class SavedResult(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("saved-result", args=[self.token])
-
-
-def _catalogue_changed(sender, instance, **kwargs) -> None:
-    # Imported here: the jobs module reads the models being defined in this module.
-    from wellness import jobs, selectors
-
-    if isinstance(instance, selectors.CATALOGUE_MODELS):
-        # This process sees its own change at once, in the transaction and after the commit.
-        selectors.catalogue_change_marker_forget()
-        transaction.on_commit(selectors.catalogue_change_marker_forget)
-        jobs.catalogue_changed()
-
-
-# Connected here because every process (web, worker, management command) loads the models, and
-# every catalogue or evidence change writes a history row. Work happens only after the commit.
-post_create_historical_record.connect(_catalogue_changed, dispatch_uid="wellness-catalogue-changed")

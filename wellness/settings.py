@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "outbox",
     "therapies",
     "evidence",
     "wellness",
@@ -243,7 +244,7 @@ CATALOGUE_MARKER_MAX_AGE = env.float("CATALOGUE_MARKER_MAX_AGE", default=1.0)
 PROCESS_CACHE_MAX_BYTES = env.int("PROCESS_CACHE_MAX_BYTES", default=8 * 1024 * 1024)
 
 # --- Background jobs (docs/architecture.md §6) ---------------------------------------------------
-# Every job request is a row (evidence.JobRequest) written with the change that asks for it;
+# Every job request is a row (outbox.JobRequest) written with the change that asks for it;
 # the Celery message is sent on commit. A sweeper sends again what a lost message left behind.
 
 # A task running when the broker connection drops finishes its work: its job row records the
@@ -280,7 +281,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env.float("LINK_CHECK_INTERVAL_SECONDS", default=24 * 60 * 60),
     },
     "sweep-job-requests": {
-        "task": "evidence.sweep_job_requests",
+        "task": "outbox.sweep_job_requests",
         "schedule": JOB_SWEEP_INTERVAL_SECONDS,
     },
     "purge-expired-saved-results": {

@@ -2,16 +2,16 @@
 
 from celery import Task, shared_task
 
-from evidence.tasks import JobTask, run
+from outbox.tasks import JobTask, run
 from wellness import jobs
 
 
-@shared_task(bind=True, base=JobTask, name="wellness.rebuild_catalogue_snapshot")
+@shared_task(bind=True, base=JobTask, name=jobs.SNAPSHOT_REBUILD_TASK)
 def rebuild_catalogue_snapshot(self: Task, job_id: int) -> None:
     run(self, job_id, jobs.catalogue_snapshot_rebuild)
 
 
-@shared_task(bind=True, base=JobTask, name="wellness.purge_saved_results")
+@shared_task(bind=True, base=JobTask, name=jobs.SAVED_RESULTS_PURGE_TASK)
 def purge_saved_results(self: Task, job_id: int) -> None:
     run(self, job_id, jobs.saved_results_purge)
 

@@ -1,7 +1,7 @@
 """Admin for sources, findings, harms and safety rules; a source's status moves only by review.
 
-Curators also get a dashboard of what needs attention; the link checks and the background jobs
-are in ``evidence.admin.jobs``.
+Curators also get a dashboard of what needs attention; the link checks are in
+``evidence.admin.jobs``, the background jobs in ``outbox.admin``.
 """
 
 from collections.abc import Callable
@@ -15,7 +15,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from evidence import dashboard, services
-from evidence.admin import jobs  # noqa: F401 - registers the link checks' and jobs' admin
+from evidence.admin import jobs  # noqa: F401 - registers the link checks' admin
 from evidence.models import Finding, Harm, SafetyRule, Source, WarningSign
 from therapies.admin import HistoryAdmin
 

@@ -1,7 +1,7 @@
 """Sourced claims: where a claim comes from, what it says, and what is unsafe for whom."""
 
 from evidence.models.findings import Finding, FindingQuerySet
-from evidence.models.records import JobRequest, JobRequestQuerySet, LinkCheck
+from evidence.models.records import LinkCheck
 from evidence.models.safety import Harm, SafetyRule, WarningSign
 from evidence.models.sources import Source, SourceQuerySet
 from evidence.models.subjects import ONE_SUBJECT, Certainty, subject_name
@@ -12,8 +12,6 @@ __all__ = [
     "Finding",
     "FindingQuerySet",
     "Harm",
-    "JobRequest",
-    "JobRequestQuerySet",
     "LinkCheck",
     "SafetyRule",
     "Source",

@@ -379,7 +379,7 @@ def test_a_slug_no_record_could_have_is_refused_before_the_database(as_editor):
 
 @pytest.mark.django_db
 def test_curator_asks_for_a_citation_import_and_a_link_check_through_the_api():
-    from evidence.models import JobRequest
+    from outbox.models import JobRequest
     from tests.api.conftest import token_client as client_for
     from tests.factories import SourceFactory, UserFactory
 
@@ -391,8 +391,9 @@ def test_curator_asks_for_a_citation_import_and_a_link_check_through_the_api():
     checked = client.post(f"/api/v1/sources/{source.slug}/check-link/")
 
     assert imported.status_code == checked.status_code == 202
-    kinds = set(JobRequest.objects.filter(source=source).values_list("kind", flat=True))
-    assert kinds == {"citation-import", "link-check"}
+    tasks = set(JobRequest.objects.filter(args__source=source.pk).values_list("task", flat=True))
+    assert tasks == {"evidence.import_citation", "evidence.check_source_link"}
+    assert (imported.json()["kind"], checked.json()["kind"]) == ("citation-import", "link-check")
     assert imported.json()["status"] == "pending"
 
 

@@ -6,9 +6,10 @@ import pytest
 from django.forms.models import model_to_dict
 
 from evidence import doi
-from evidence.jobs import job_run
-from evidence.models import JobRequest
 from evidence.services import CurationError, source_citation_import_request
+from evidence.source_jobs import CITATION_IMPORT_TASK
+from outbox.jobs import job_run
+from outbox.models import JobRequest
 from tests.conftest import CROSSREF_WORK
 from tests.factories import JobRequestFactory, SourceFactory
 
@@ -60,9 +61,7 @@ def test_parse_says_what_is_wrong_with_a_malformed_reply(reply, reason):
 @pytest.fixture
 def importer(db, curator):
     def run(source):
-        job = JobRequestFactory(
-            kind=JobRequest.Kind.CITATION_IMPORT, source=source, requested_by=curator
-        )
+        job = JobRequestFactory(task=CITATION_IMPORT_TASK, source=source, requested_by=curator)
         job_run(job_id=job.pk, work=doi.source_citation_import)
         job.refresh_from_db()
         source.refresh_from_db()
@@ -164,7 +163,7 @@ def test_an_unknown_doi_fails_and_says_so(local_web, importer):
 
 def test_a_busy_crossref_is_asked_again_later(local_web, db, curator):
     source = SourceFactory(doi="10.1000/busy")
-    job = JobRequestFactory(kind=JobRequest.Kind.CITATION_IMPORT, source=source)
+    job = JobRequestFactory(task=CITATION_IMPORT_TASK, source=source)
     delays = []
 
     job_run(job_id=job.pk, work=doi.source_citation_import, retry=delays.append)

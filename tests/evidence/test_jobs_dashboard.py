@@ -7,12 +7,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from evidence.catalogue import catalogue_load
-from evidence.models import JobRequest, Source
+from evidence.models import Source
 from evidence.services import source_retract
+from evidence.source_jobs import CITATION_IMPORT_TASK, LINK_CHECK_TASK
+from outbox.models import JobRequest
 from tests.factories import FindingFactory, JobRequestFactory, SourceFactory
+from wellness.jobs import SNAPSHOT_REBUILD_TASK
 from wellness.models import SavedResult
 
-Status, Kind = JobRequest.Status, JobRequest.Kind
+Status = JobRequest.Status
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
 
@@ -104,13 +107,13 @@ def test_check_every_link_from_the_dashboard(client, curator, django_capture_on_
         response = client.post(DASHBOARD, follow=True)
 
     assert "Asked for a link check of 1 published source." in response.text
-    assert JobRequest.objects.filter(kind=Kind.LINK_CHECK).count() == 1
-    assert len([c for c in callbacks if c.kind == Kind.LINK_CHECK]) == 1
+    assert JobRequest.objects.filter(task=LINK_CHECK_TASK).count() == 1
+    assert len([c for c in callbacks if c.task == LINK_CHECK_TASK]) == 1
 
 
-def action(client, name, objects, model="source"):
+def action(client, name, objects, model="source", app="evidence"):
     return client.post(
-        reverse(f"admin:evidence_{model}_changelist"),
+        reverse(f"admin:{app}_{model}_changelist"),
         {"action": name, "_selected_action": [o.pk for o in objects]},
         follow=True,
     )
@@ -125,7 +128,7 @@ def test_check_links_now_action_asks_for_a_check_of_each_source(client, curator)
     assert "Asked for a link check of 1 source." in response.text
     assert "no DOI, URL or PMID" in response.text
     assert list(
-        JobRequest.objects.filter(kind=Kind.LINK_CHECK).values_list("source", flat=True)
+        JobRequest.objects.filter(task=LINK_CHECK_TASK).values_list("args__source", flat=True)
     ) == [sources[0].pk]
 
 
@@ -137,15 +140,15 @@ def test_import_citation_action_asks_crossref_for_each_source_with_a_doi(client,
 
     assert "Asked Crossref for the citation details of 1 source." in response.text
     assert "no DOI" in response.text
-    job = JobRequest.objects.get(kind=Kind.CITATION_IMPORT)
-    assert (job.source, job.requested_by) == (with_doi, curator)
+    job = JobRequest.objects.get(task=CITATION_IMPORT_TASK)
+    assert (job.args, job.requested_by) == ({"source": with_doi.pk}, curator)
 
 
 def test_curators_can_try_a_failed_job_again(client, curator):
     failed = JobRequestFactory(status=Status.FAILED, attempts=5)
     client.force_login(curator)
 
-    response = action(client, "try_again", [failed], model="jobrequest")
+    response = action(client, "try_again", [failed], model="jobrequest", app="outbox")
 
     assert "Sent 1 job again." in response.text
     failed.refresh_from_db()
@@ -156,8 +159,8 @@ def test_editors_can_read_jobs_but_not_send_them_again(client, editor):
     failed = JobRequestFactory(status=Status.FAILED)
     client.force_login(editor)
 
-    assert client.get(reverse("admin:evidence_jobrequest_changelist")).status_code == 200
-    action(client, "try_again", [failed], model="jobrequest")
+    assert client.get(reverse("admin:outbox_jobrequest_changelist")).status_code == 200
+    action(client, "try_again", [failed], model="jobrequest", app="outbox")
 
     failed.refresh_from_db()
     assert failed.status == Status.FAILED
@@ -167,8 +170,8 @@ def test_job_and_link_check_records_cannot_be_added_or_edited(client, curator):
     job = JobRequestFactory()
     client.force_login(curator)
 
-    assert client.get(reverse("admin:evidence_jobrequest_add")).status_code == 403
-    page = client.get(reverse("admin:evidence_jobrequest_change", args=[job.pk]))
+    assert client.get(reverse("admin:outbox_jobrequest_add")).status_code == 403
+    page = client.get(reverse("admin:outbox_jobrequest_change", args=[job.pk]))
     assert page.status_code == 200
     assert not page.context["has_change_permission"]
     assert client.get(reverse("admin:evidence_linkcheck_add")).status_code == 403
@@ -210,7 +213,7 @@ def test_a_retracted_source_makes_a_saved_result_say_the_catalogue_changed(
 @pytest.mark.django_db(transaction=True)
 def test_retracting_rebuilds_the_snapshot_once_committed(superuser):
     source = SourceFactory()
-    rebuilds = JobRequest.objects.filter(kind=Kind.SNAPSHOT_REBUILD)
+    rebuilds = JobRequest.objects.filter(task=SNAPSHOT_REBUILD_TASK)
     before = rebuilds.count()
 
     source_retract(source=source, by=superuser)

@@ -5,9 +5,10 @@ import socket
 import pytest
 
 from evidence import links
-from evidence.jobs import job_run
-from evidence.models import JobRequest, LinkCheck, Source
+from evidence.models import LinkCheck, Source
 from evidence.services import CurationError, source_link_check_request
+from outbox.jobs import job_run
+from outbox.models import JobRequest
 from tests.factories import JobRequestFactory, LinkCheckFactory, SourceFactory
 
 pytestmark = pytest.mark.usefixtures("fast_password_hashing")

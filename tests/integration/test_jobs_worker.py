@@ -8,12 +8,14 @@ import pytest
 from django.db import transaction
 from django.db.models import Count
 
-from evidence.models import JobRequest, LinkCheck, Source
+from evidence.models import LinkCheck, Source
 from evidence.services import source_citation_import_request, source_link_check_request
+from evidence.source_jobs import LINK_CHECK_TASK
+from outbox.models import JobRequest
 from tests.factories import SourceFactory, UserFactory
 from tests.integration.support import free_port, wait_until
 
-Kind, Status = JobRequest.Kind, JobRequest.Status
+Status = JobRequest.Status
 
 # Each test needs redis-server and starts its own workers; CI forbids skipping them.
 pytestmark = [pytest.mark.services, pytest.mark.usefixtures("fast_password_hashing")]
@@ -31,7 +33,7 @@ def finished(*jobs: JobRequest) -> bool:
 
 
 def link_check_jobs():
-    return JobRequest.objects.filter(kind=Kind.LINK_CHECK)
+    return JobRequest.objects.filter(task=LINK_CHECK_TASK)
 
 
 def test_committing_sends_one_message_and_rolling_back_sends_none(

@@ -20,8 +20,10 @@ import threading
 import pytest
 
 from evidence import doi, links
-from evidence.jobs import JobFailed, JobRetry
-from evidence.models import JobRequest
+from evidence.models import Source
+from evidence.source_jobs import CITATION_IMPORT_TASK
+from outbox.jobs import JobFailed, JobRetry
+from outbox.models import JobRequest
 from tests.conftest import CROSSREF_WORK
 from tests.factories import JobRequestFactory, SourceFactory
 
@@ -226,7 +228,7 @@ def test_link_check_refuses_a_redirect_to_another_scheme(jail, server, path):
 
 def import_citation(identifier: str = "10.1000/good") -> JobRequest:
     source = SourceFactory(doi=identifier, title="Kept", authors="", venue="", year=None)
-    return JobRequestFactory(kind=JobRequest.Kind.CITATION_IMPORT, source=source)
+    return JobRequestFactory(task=CITATION_IMPORT_TASK, source=source)
 
 
 # The DOI import fetches through the link checker's guard (evidence.links.fetch_public): only
@@ -239,8 +241,7 @@ def test_doi_import_reaches_crossref_on_a_public_address(jail, server, settings,
 
     doi.source_citation_import(job, last_attempt=True)()
 
-    job.source.refresh_from_db()
-    assert job.source.venue == "JAMA Psychiatry"
+    assert Source.objects.get(pk=job.args["source"]).venue == "JAMA Psychiatry"
     assert server.paths == ["/works/10.1000/good"]
 
 

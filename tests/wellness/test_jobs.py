@@ -8,13 +8,14 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
-from evidence.jobs import job_run
-from evidence.models import JobRequest
+from outbox.jobs import job_run
+from outbox.models import JobRequest
 from tests.factories import JobRequestFactory, TherapyFactory
 from wellness import jobs, selectors
+from wellness.jobs import SAVED_RESULTS_PURGE_TASK, SNAPSHOT_REBUILD_TASK
 from wellness.models import SavedResult
 
-Kind, Status = JobRequest.Kind, JobRequest.Status
+Status = JobRequest.Status
 
 
 @pytest.mark.django_db(transaction=True)
@@ -67,7 +68,7 @@ def test_a_cache_that_cannot_answer_does_not_stop_the_snapshot(monkeypatch):
 @pytest.mark.django_db(transaction=True)
 def test_the_rebuild_job_leaves_the_snapshot_ready_for_every_process():
     TherapyFactory()
-    job = JobRequestFactory(kind=Kind.SNAPSHOT_REBUILD, source=None)
+    job = JobRequestFactory(task=SNAPSHOT_REBUILD_TASK, source=None)
 
     job_run(job_id=job.pk, work=jobs.catalogue_snapshot_rebuild)
 
@@ -85,7 +86,7 @@ def test_a_burst_of_catalogue_edits_rebuilds_once_per_transaction():
         for _ in range(5):
             TherapyFactory()
 
-    assert JobRequest.objects.filter(kind=Kind.SNAPSHOT_REBUILD).count() == 1
+    assert JobRequest.objects.filter(task=SNAPSHOT_REBUILD_TASK).count() == 1
 
 
 def test_purge_deletes_only_expired_saved_results(db):
@@ -95,7 +96,7 @@ def test_purge_deletes_only_expired_saved_results(db):
         created_at=now - timedelta(days=40), expires_at=now - timedelta(days=10)
     )
     live = SavedResult.objects.create(answers={}, catalogue_version="a")
-    job = JobRequestFactory(kind=Kind.SAVED_RESULTS_PURGE, source=None)
+    job = JobRequestFactory(task=SAVED_RESULTS_PURGE_TASK, source=None)
 
     job_run(job_id=job.pk, work=jobs.saved_results_purge)
 
@@ -118,7 +119,7 @@ def test_purge_also_deletes_failed_login_records_past_their_lock_out(db, setting
     AccessAttempt.objects.filter(pk=old.pk).update(
         attempt_time=timezone.now() - timedelta(minutes=settings.STAFF_LOCKOUT_MINUTES + 1)
     )
-    job = JobRequestFactory(kind=Kind.SAVED_RESULTS_PURGE, source=None)
+    job = JobRequestFactory(task=SAVED_RESULTS_PURGE_TASK, source=None)
 
     job_run(job_id=job.pk, work=jobs.saved_results_purge)
 
@@ -138,7 +139,7 @@ def test_beat_checks_links_daily_sweeps_every_minute_and_purges_hourly():
 
     assert schedule == {
         "evidence.request_link_checks": 24 * 60 * 60,
-        "evidence.sweep_job_requests": 60,
+        "outbox.sweep_job_requests": 60,
         "wellness.request_saved_results_purge": 60 * 60,
     }
     current_app.loader.import_default_modules()

@@ -134,7 +134,7 @@ def _change_elsewhere() -> None:
     """Change the catalogue as another process would: this one hears no signal of it."""
     from simple_history.signals import post_create_historical_record
 
-    from wellness.models import _catalogue_changed
+    from wellness.signals import catalogue_changed as _catalogue_changed
 
     post_create_historical_record.disconnect(
         _catalogue_changed, dispatch_uid="wellness-catalogue-changed"

@@ -1,5 +1,6 @@
 """The staff groups made by ``wellness/migrations/0001_staff_groups.py``, and the permissions for
-techniques, other paths and harms that ``0003`` adds to them."""
+techniques, other paths and harms that ``0003`` adds to them, the warning signs of ``0004`` and
+the background jobs of ``0005``."""
 
 import importlib
 from types import SimpleNamespace
@@ -14,6 +15,7 @@ new_records = importlib.import_module(
     "wellness.migrations.0003_staff_groups_techniques_harms_next_steps"
 )
 warning_signs = importlib.import_module("wellness.migrations.0004_staff_groups_warning_signs")
+job_requests = importlib.import_module("wellness.migrations.0005_staff_groups_job_requests")
 
 CRUD = ["view", "add", "change", "delete"]
 
@@ -28,6 +30,7 @@ EXPECTED = {
         *(f"evidence.{a}_{m}" for m in ["safetyrule", "harm", "warningsign"] for a in CRUD),
         "evidence.view_source",
         "evidence.view_finding",
+        "outbox.view_jobrequest",
     },
     "Evidence curators": {
         *(f"evidence.{a}_{m}" for m in ["source", "finding", "harm"] for a in CRUD),
@@ -39,6 +42,8 @@ EXPECTED = {
         ),
         "evidence.view_safetyrule",
         "evidence.view_warningsign",
+        "outbox.view_jobrequest",
+        "outbox.change_jobrequest",
     },
 }
 
@@ -47,7 +52,7 @@ EXPECTED = {
 def state_apps():
     """Return the models as the migration sees them, not as the code defines them today."""
     loader = MigrationLoader(None, ignore_no_migrations=True)
-    return loader.project_state(("wellness", "0004_staff_groups_warning_signs"), at_end=False).apps
+    return loader.project_state(("wellness", "0005_staff_groups_job_requests"), at_end=False).apps
 
 
 def run_forwards(state_apps, schema_editor) -> None:
@@ -55,6 +60,7 @@ def run_forwards(state_apps, schema_editor) -> None:
     staff_groups.create_groups(state_apps, schema_editor)
     new_records.add_permissions(state_apps, schema_editor)
     warning_signs.add_permissions(state_apps, schema_editor)
+    job_requests.add_permissions(state_apps, schema_editor)
 
 
 @pytest.fixture
@@ -131,3 +137,15 @@ def test_the_warning_signs_migration_backwards_removes_only_what_it_added(
     assert "evidence.change_harm" in permissions_of("Catalogue editors")
     # The earlier migration's own list is untouched by running its steps for this one.
     assert "warningsign" not in str(new_records.ADDED)
+
+
+def test_the_job_requests_migration_backwards_removes_only_what_it_added(
+    db, state_apps, schema_editor
+):
+    job_requests.remove_permissions(state_apps, schema_editor)
+
+    assert "outbox.view_jobrequest" not in permissions_of("Catalogue editors")
+    assert not {"outbox.view_jobrequest", "outbox.change_jobrequest"} & permissions_of(
+        "Evidence curators"
+    )
+    assert "evidence.view_warningsign" in permissions_of("Evidence curators")

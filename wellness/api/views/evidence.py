@@ -42,7 +42,9 @@ def _review_step(summary: str) -> Callable:
 
 class JobAcceptedSerializer(serializers.Serializer):
     job = serializers.IntegerField(help_text="The job request's id.")
-    kind = serializers.CharField()
+    kind = serializers.ChoiceField(
+        choices=["citation-import", "link-check"], help_text="What the job does."
+    )
     status = serializers.CharField()
 
 
@@ -88,10 +90,10 @@ class SourceViewSet(CatalogueViewSet):
     def retract(self, request, slug: str) -> Response:
         return self._review(services.source_retract)
 
-    def _job(self, service: Callable) -> Response:
+    def _job(self, service: Callable, *, kind: str) -> Response:
         job = service(source=self.get_object(), by=self.request.user)
         return Response(
-            {"job": job.pk, "kind": job.kind, "status": job.status},
+            {"job": job.pk, "kind": kind, "status": job.status},
             status=status.HTTP_202_ACCEPTED,
         )
 
@@ -105,7 +107,7 @@ class SourceViewSet(CatalogueViewSet):
         permission_classes=[SourceReviewPermission],
     )
     def import_citation(self, request, slug: str) -> Response:
-        return self._job(services.source_citation_import_request)
+        return self._job(services.source_citation_import_request, kind="citation-import")
 
     @_job_step("Check the source's link now, in the background.")
     @action(
@@ -115,7 +117,7 @@ class SourceViewSet(CatalogueViewSet):
         permission_classes=[SourceReviewPermission],
     )
     def check_link(self, request, slug: str) -> Response:
-        return self._job(services.source_link_check_request)
+        return self._job(services.source_link_check_request, kind="link-check")
 
     @_review_step("Return a source in review, or a retracted one, to draft.")
     @action(

@@ -6,12 +6,15 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from evidence import jobs, tasks
-from evidence.models import JobRequest
+from evidence import tasks
+from evidence.source_jobs import LINK_CHECK_TASK
+from outbox import jobs
+from outbox.models import JobRequest
 from tests.factories import JobRequestFactory, SourceFactory, TherapyFactory
 from therapies.models import Therapy
+from wellness.jobs import SNAPSHOT_REBUILD_TASK
 
-Kind, Status = JobRequest.Kind, JobRequest.Status
+Status = JobRequest.Status
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
 
@@ -39,10 +42,10 @@ def test_committing_a_request_sends_it_exactly_once(django_capture_on_commit_cal
     source = SourceFactory()
 
     with django_capture_on_commit_callbacks() as callbacks:
-        job = jobs.job_request(kind=Kind.LINK_CHECK, source=source)
+        job = jobs.job_request(task=LINK_CHECK_TASK, args={"source": source.pk})
 
-    assert callbacks == [jobs._Send(job.pk, Kind.LINK_CHECK)]
-    assert JobRequest.objects.get(kind=Kind.LINK_CHECK).status == Status.PENDING
+    assert callbacks == [jobs._Send(job.pk, LINK_CHECK_TASK)]
+    assert JobRequest.objects.get(task=LINK_CHECK_TASK).status == Status.PENDING
 
 
 def test_rolling_back_a_request_sends_nothing_and_keeps_nothing(
@@ -55,11 +58,11 @@ def test_rolling_back_a_request_sends_nothing_and_keeps_nothing(
         pytest.raises(RuntimeError),
         transaction.atomic(),
     ):
-        jobs.job_request(kind=Kind.LINK_CHECK, source=source)
+        jobs.job_request(task=LINK_CHECK_TASK, args={"source": source.pk})
         raise RuntimeError("the change failed")
 
     assert callbacks == []
-    assert not JobRequest.objects.filter(kind=Kind.LINK_CHECK).exists()
+    assert not JobRequest.objects.filter(task=LINK_CHECK_TASK).exists()
 
 
 def test_requests_for_the_same_source_coalesce_while_one_is_waiting(
@@ -68,27 +71,27 @@ def test_requests_for_the_same_source_coalesce_while_one_is_waiting(
     source = SourceFactory()
 
     with django_capture_on_commit_callbacks() as callbacks:
-        first = jobs.job_request(kind=Kind.LINK_CHECK, source=source)
-        second = jobs.job_request(kind=Kind.LINK_CHECK, source=source)
+        first = jobs.job_request(task=LINK_CHECK_TASK, args={"source": source.pk})
+        second = jobs.job_request(task=LINK_CHECK_TASK, args={"source": source.pk})
 
     assert first == second
-    assert callbacks == [jobs._Send(first.pk, Kind.LINK_CHECK)]
+    assert callbacks == [jobs._Send(first.pk, LINK_CHECK_TASK)]
 
 
 def test_a_request_made_while_the_job_runs_waits_for_a_new_run():
     source = SourceFactory()
-    first = jobs.job_request(kind=Kind.LINK_CHECK, source=source)
+    first = jobs.job_request(task=LINK_CHECK_TASK, args={"source": source.pk})
     JobRequest.objects.filter(pk=first.pk).update(status=Status.RUNNING)
 
-    second = jobs.job_request(kind=Kind.LINK_CHECK, source=source)
+    second = jobs.job_request(task=LINK_CHECK_TASK, args={"source": source.pk})
 
     assert second != first
     assert second.status == Status.PENDING
 
 
 def test_requests_for_other_sources_do_not_coalesce():
-    first = jobs.job_request(kind=Kind.LINK_CHECK, source=SourceFactory())
-    second = jobs.job_request(kind=Kind.LINK_CHECK, source=SourceFactory())
+    first = jobs.job_request(task=LINK_CHECK_TASK, args={"source": SourceFactory().pk})
+    second = jobs.job_request(task=LINK_CHECK_TASK, args={"source": SourceFactory().pk})
 
     assert first != second
 
@@ -99,7 +102,7 @@ def test_a_committed_request_runs_its_task(django_capture_on_commit_callbacks, m
     source = SourceFactory()
 
     with django_capture_on_commit_callbacks(execute=True):
-        job = jobs.job_request(kind=Kind.LINK_CHECK, source=source)
+        job = jobs.job_request(task=LINK_CHECK_TASK, args={"source": source.pk})
 
     assert sent == [[job.pk]]
 
@@ -112,7 +115,7 @@ def test_a_broker_that_cannot_be_reached_leaves_the_request_for_the_sweeper(monk
     settings.CELERY_TASK_ALWAYS_EAGER = False
     job = JobRequestFactory()
 
-    jobs.job_send(job_id=job.pk, kind=job.kind)
+    jobs.job_send(job_id=job.pk, task=job.task)
 
     job.refresh_from_db()
     assert job.status == Status.PENDING
@@ -250,7 +253,7 @@ def test_retry_delays_double_up_to_the_maximum(settings, monkeypatch):
 @pytest.fixture
 def sent(monkeypatch):
     sent = []
-    monkeypatch.setattr(jobs, "job_send", lambda job_id, kind: sent.append(job_id))
+    monkeypatch.setattr(jobs, "job_send", lambda job_id, task: sent.append(job_id))
     return sent
 
 
@@ -307,7 +310,7 @@ def test_sweeper_leaves_finished_jobs_alone_and_drops_old_done_ones(settings, se
     jobs.jobs_sweep()
 
     assert sent == []
-    remaining = set(JobRequest.objects.filter(kind=Kind.LINK_CHECK).values_list("pk", flat=True))
+    remaining = set(JobRequest.objects.filter(task=LINK_CHECK_TASK).values_list("pk", flat=True))
     assert remaining == {new_done.pk, old_failed.pk}
     assert old_done.pk not in remaining
 
@@ -340,10 +343,10 @@ def test_a_catalogue_change_asks_once_for_a_snapshot_rebuild(django_capture_on_c
         therapy.save()
         SourceFactory()
 
-    rebuilds = JobRequest.objects.filter(kind=Kind.SNAPSHOT_REBUILD)
+    rebuilds = JobRequest.objects.filter(task=SNAPSHOT_REBUILD_TASK)
     assert rebuilds.count() == 1
-    assert [c for c in callbacks if getattr(c, "kind", "") == Kind.SNAPSHOT_REBUILD] == [
-        jobs._Send(rebuilds.get().pk, Kind.SNAPSHOT_REBUILD)
+    assert [c for c in callbacks if getattr(c, "task", "") == SNAPSHOT_REBUILD_TASK] == [
+        jobs._Send(rebuilds.get().pk, SNAPSHOT_REBUILD_TASK)
     ]
 
 

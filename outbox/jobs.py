@@ -16,29 +16,24 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from celery import current_app
+from celery import Task, current_app
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from evidence.models import JobRequest, Source
+from outbox.models import JobRequest
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractUser as User
 
 logger = logging.getLogger(__name__)
 
-Kind, Status = JobRequest.Kind, JobRequest.Status
+Status = JobRequest.Status
 FINISHED = (Status.DONE, Status.FAILED)
 
-# The Celery task that runs each kind of job, by name: evidence may not import wellness.
-TASK_NAMES = {
-    Kind.LINK_CHECK: "evidence.check_source_link",
-    Kind.CITATION_IMPORT: "evidence.import_citation",
-    Kind.SNAPSHOT_REBUILD: "wellness.rebuild_catalogue_snapshot",
-    Kind.SAVED_RESULTS_PURGE: "wellness.purge_saved_results",
-}
+# What a job works on: ids and short names, kept as JSON on the row.
+Args = dict[str, int | str]
 
 # A job's work does what may be slow or fail (e.g. fetch a page) outside any transaction, and
 # returns a step that records the effect; that step runs in the transaction that marks the job
@@ -61,29 +56,47 @@ class _Send:
     """The on-commit callback that sends a job's message; recognisable, so it is sent once."""
 
     job_id: int
-    kind: str
+    task: str
 
     def __call__(self) -> None:
-        job_send(job_id=self.job_id, kind=self.kind)
+        job_send(job_id=self.job_id, task=self.task)
+
+
+def coalesce_key(args: Args) -> str:
+    """Return the key that makes requests for the same work coalesce: their arguments."""
+    return ",".join(f"{name}:{value}" for name, value in sorted(args.items())) or "all"
 
 
 def job_request(
-    *, kind: str, source: Source | None = None, by: User | None = None, coalesce: bool = True
+    *,
+    task: str,
+    args: Args | None = None,
+    description: str = "",
+    by: User | None = None,
+    coalesce: bool = True,
 ) -> JobRequest:
     """Record a request for a job and send it to a worker once the current transaction commits.
 
-    With ``coalesce``, a request that matches one still waiting (same kind and source) returns
-    that one instead, so a burst of requests runs the job once.
+    ``task`` is the name of the Celery task that runs it, ``args`` what the work reads and
+    ``description`` what it does, in plain words for staff. With ``coalesce``, a request that
+    matches one still waiting (same task and arguments) returns that one instead, so a burst of
+    requests runs the job once.
     """
-    key = (f"source:{source.pk}" if source else "all") if coalesce else ""
+    args = args or {}
+    _task(task)  # a misspelt name fails here, in the caller's transaction, not in a worker
+    key = coalesce_key(args) if coalesce else ""
     if key:
-        waiting = JobRequest.objects.filter(kind=kind, coalesce_key=key, status=Status.PENDING)
+        waiting = JobRequest.objects.filter(task=task, coalesce_key=key, status=Status.PENDING)
         if existing := waiting.first():
             return existing
     try:
         with transaction.atomic():
             job = JobRequest.objects.create(
-                kind=kind, source=source, requested_by=by, coalesce_key=key
+                task=task,
+                args=args,
+                description=description[:300],
+                requested_by=by,
+                coalesce_key=key,
             )
     except IntegrityError:
         # Another transaction made the same waiting request between our look and our write.
@@ -91,31 +104,37 @@ def job_request(
             return existing
         raise
     # Robust: the change is committed whatever the broker does; the sweeper sends it later.
-    transaction.on_commit(_Send(job.pk, kind), robust=True)
+    transaction.on_commit(_Send(job.pk, task), robust=True)
     return job
 
 
-def job_requested_in_this_transaction(*, kind: str) -> bool:
-    """Say whether the open transaction has already asked for a job of this kind."""
+def job_requested_in_this_transaction(*, task: str) -> bool:
+    """Say whether the open transaction has already asked for a job of this task."""
     return connection.in_atomic_block and any(
-        isinstance(callback, _Send) and callback.kind == kind
+        isinstance(callback, _Send) and callback.task == task
         for _sids, callback, _robust in connection.run_on_commit
     )
 
 
-def job_send(*, job_id: int, kind: str) -> None:
-    """Send a job's message to the workers (or run it now, in the embedded default)."""
+def _task(name: str) -> Task:
     app = current_app
-    name = TASK_NAMES[kind]
     if name not in app.tasks:
         # Outside a worker the task modules are imported on first use.
         app.loader.import_default_modules()
     try:
-        app.tasks[name].apply_async(args=[job_id])
+        return app.tasks[name]
+    except KeyError:
+        raise ValueError(f"No background task is called {name!r}.") from None
+
+
+def job_send(*, job_id: int, task: str) -> None:
+    """Send a job's message to the workers (or run it now, in the embedded default)."""
+    try:
+        _task(task).apply_async(args=[job_id])
     except Exception:
         # The row stays waiting; the sweeper sends it again once the broker is back.
-        logger.warning("Could not send job %s (%s); it will be sent again", job_id, kind)
-        if app.conf.task_always_eager:
+        logger.warning("Could not send job %s (%s); it will be sent again", job_id, task)
+        if current_app.conf.task_always_eager:
             raise
 
 
@@ -128,7 +147,7 @@ def _claim(job_id: int) -> JobRequest | None:
     ).update(status=Status.RUNNING, attempts=F("attempts") + 1, started_at=now)
     if not claimed:
         return None
-    return JobRequest.objects.select_related("source").get(pk=job_id)
+    return JobRequest.objects.get(pk=job_id)
 
 
 def _finish(job: JobRequest, apply: Apply) -> bool:
@@ -156,7 +175,7 @@ def _fail(job: JobRequest, message: str, error: str = "") -> None:
         last_error=error or message,
         details=job.details,
     )
-    logger.warning("Job %s (%s) failed: %s", job.pk, job.kind, message)
+    logger.warning("Job %s (%s) failed: %s", job.pk, job.task, message)
 
 
 def retry_delay(attempt: int) -> float:
@@ -201,7 +220,7 @@ def job_run(
             due_at=timezone.now() + timedelta(seconds=delay),
             last_error=reason,
         )
-        logger.info("Job %s (%s) will try again in %.1fs: %s", job.pk, job.kind, delay, reason)
+        logger.info("Job %s (%s) will try again in %.1fs: %s", job.pk, job.task, delay, reason)
         retry(delay)
     return job
 
@@ -217,11 +236,11 @@ def jobs_sweep() -> int:
         | Q(status=Status.RUNNING, started_at__lte=now - lease)
     ).order_by("due_at")
     resent = 0
-    for job_id, kind in stuck.values_list("id", "kind")[:1000]:
+    for job_id, task in stuck.values_list("id", "task")[:1000]:
         # Sending again sets the clock, so a job is sent at most once per JOB_STUCK_SECONDS.
         moved = JobRequest.objects.filter(pk=job_id, status__in=[Status.PENDING, Status.RUNNING])
         if moved.update(status=Status.PENDING, due_at=now):
-            job_send(job_id=job_id, kind=kind)
+            job_send(job_id=job_id, task=task)
             resent += 1
     if resent:
         logger.info("Sent %s stuck job(s) again", resent)
@@ -240,9 +259,9 @@ def job_retry(*, job: JobRequest, by: User) -> JobRequest:
     job.requested_by, job.message, job.finished_at = by, "", None
     # A waiting twin may exist already; this one then runs without coalescing.
     if JobRequest.objects.filter(
-        kind=job.kind, coalesce_key=job.coalesce_key, status=Status.PENDING
+        task=job.task, coalesce_key=job.coalesce_key, status=Status.PENDING
     ).exists():
         job.coalesce_key = ""
     job.save()
-    transaction.on_commit(_Send(job.pk, job.kind), robust=True)
+    transaction.on_commit(_Send(job.pk, job.task), robust=True)
     return job
