@@ -41,6 +41,8 @@ from django.core.exceptions import (
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.template.loader import render_to_string
 
+from wellness.http import no_store
+
 logger = logging.getLogger(__name__)
 
 API_PREFIX = "/api/"
@@ -223,15 +225,12 @@ def too_many_requests(
     )
     response = HttpResponse(body, status=429)
     response["Retry-After"] = str(retry_after)
-    response["Cache-Control"] = "no-store"
-    return response
+    return no_store(response)
 
 
 def _too_large(request: HttpRequest, *, status: int) -> HttpResponse:
     body = render_to_string("413.html", {"too_many_fields": status == 400}, request=request)
-    response = HttpResponse(body, status=status)
-    response["Cache-Control"] = "no-store"
-    return response
+    return no_store(HttpResponse(body, status=status))
 
 
 class PublicRequestLimitsMiddleware:
