@@ -328,24 +328,25 @@ BENCH_BARE_VIEW = env.bool("BENCH_BARE_VIEW", default=False)
 # What the app promises and the test behind each promise: README "Security" and SAFETY.md.
 # The list edits below (+= / insert) are to be folded into INSTALLED_APPS and MIDDLEWARE above.
 
+# admin.site is StaffAdminSite (two-step verification).
 INSTALLED_APPS[INSTALLED_APPS.index("django.contrib.admin")] = (
-    "wellness.security.StaffAdminConfig"  # admin.site is StaffAdminSite (two-step verification)
+    "wellness.security.staff.StaffAdminConfig"
 )
 INSTALLED_APPS += ["csp", "django_otp", "django_otp.plugins.otp_totp", "axes"]
 
 # Headers go on every response, static files included, so these sit before WhiteNoise.
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
-    "wellness.security.ContentSecurityPolicyMiddleware",
+    "wellness.security.headers.ContentSecurityPolicyMiddleware",
 )
 MIDDLEWARE.insert(
-    MIDDLEWARE.index("wellness.security.ContentSecurityPolicyMiddleware") + 1,
-    "wellness.security.SecurityHeadersMiddleware",
+    MIDDLEWARE.index("wellness.security.headers.ContentSecurityPolicyMiddleware") + 1,
+    "wellness.security.headers.SecurityHeadersMiddleware",
 )
 # Rate limits and body limits are checked before the CSRF check reads a body.
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.csrf.CsrfViewMiddleware"),
-    "wellness.security.PublicRequestLimitsMiddleware",
+    "wellness.security.limits.PublicRequestLimitsMiddleware",
 )
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
@@ -381,7 +382,7 @@ X_FRAME_OPTIONS = "DENY"
 
 # Content-Security-Policy (django-csp): our own origin only, no inline script or style, no
 # framing, forms post only to us. The API docs page alone also allows its own inline blocks by
-# hash and data: images (wellness.security.ContentSecurityPolicyMiddleware says why).
+# hash and data: images (wellness.security.headers.ContentSecurityPolicyMiddleware says why).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -438,8 +439,8 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_DISABLE_ACCESS_LOG = True  # no record of successful logins (the privacy page says so)
 AXES_VERBOSE = False
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token", "csrfmiddlewaretoken"]
-AXES_CLIENT_IP_CALLABLE = "wellness.security.client_ip"
-AXES_LOCKOUT_CALLABLE = "wellness.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "wellness.security.limits.client_ip"
+AXES_LOCKOUT_CALLABLE = "wellness.security.staff.lockout_response"
 
 # Two-step verification (django-otp, TOTP): required in the admin for superusers and whoever may
 # publish or retract evidence; `manage.py add_totp_device <username>` enrols an app.
@@ -460,8 +461,8 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DATA_UPLOAD_MAX_NUMBER_FIELDS", default
 # Logs: one JSON object a line (LOG_FORMAT=plain for reading locally), with saved-result links,
 # e-mail addresses and credentials blanked out; SQL (whose parameters can be answers) is never
 # logged, whatever LOG_LEVEL says. Django's own handlers are dropped so every line is structured.
-LOGGING["filters"] = {"redact": {"()": "wellness.security.RedactFilter"}}
-LOGGING["formatters"]["json"] = {"()": "wellness.security.JsonFormatter"}
+LOGGING["filters"] = {"redact": {"()": "wellness.security.logs.RedactFilter"}}
+LOGGING["formatters"]["json"] = {"()": "wellness.security.logs.JsonFormatter"}
 LOGGING["handlers"]["console"].update(
     formatter=env.str("LOG_FORMAT", default="json"), filters=["redact"]
 )
