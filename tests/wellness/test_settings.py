@@ -69,6 +69,7 @@ def run_python(code: str, *args: str, **env: str) -> subprocess.CompletedProcess
             "SECRET_KEY",
             "ALLOWED_HOSTS",
             "LINK_CHECK_ALLOW_LOOPBACK",
+            "READ_DOT_ENV_FILE",
         }
     }
     clean["DJANGO_SETTINGS_MODULE"] = "wellness.settings"
@@ -167,6 +168,21 @@ def test_development_starts_with_no_configuration():
     started = run_python(START_WSGI)
 
     assert started.returncode == 0, started.stderr
+
+
+def test_the_dot_env_file_is_read_only_when_asked_for():
+    # The file itself is not touched: the test records what the settings ask django-environ for.
+    code = (
+        "import environ; read = []; "
+        "environ.Env.read_env = classmethod(lambda cls, path=None, **kw: read.append(str(path))); "
+        "import django; django.setup(); print(read)"
+    )
+    unasked = run_python(code)
+    asked = run_python(code, READ_DOT_ENV_FILE="1")
+
+    assert unasked.returncode == 0 and asked.returncode == 0, unasked.stderr + asked.stderr
+    assert unasked.stdout.strip() == "[]"
+    assert asked.stdout.strip() == repr([str(ROOT / ".env")])
 
 
 # The checks themselves, in this process: each condition, and that development is left alone.

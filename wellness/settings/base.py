@@ -18,7 +18,11 @@ VAR_DIR = BASE_DIR / "var"
 VAR_DIR.mkdir(exist_ok=True)
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env")
+# A .env file is read only when asked for: in production the environment alone decides, and a
+# forgotten file on a server cannot quietly change what it runs with. Set variables take
+# precedence over the file.
+if env.bool("READ_DOT_ENV_FILE", default=False):
+    environ.Env.read_env(BASE_DIR / ".env")
 
 DEBUG = env.bool("DEBUG", default=True)
 
