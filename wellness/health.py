@@ -7,16 +7,17 @@ naming what is down. Neither needs a login, and neither says more than up or dow
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 
 from celery import current_app
 from django.core.cache import cache
 from django.db import connections
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+
+from wellness.http import problem_response
 
 logger = logging.getLogger(__name__)
 
@@ -58,15 +59,11 @@ CHECKS: dict[str, Callable[[], None]] = {
 }
 
 
-def _json(body: dict, *, status: int, content_type: str = "application/json") -> HttpResponse:
-    return HttpResponse(json.dumps(body), status=status, content_type=content_type)
-
-
 @never_cache
 @require_safe
 def healthz(request: HttpRequest) -> HttpResponse:
     """Answer 200 while the process can answer at all."""
-    return _json({"status": "ok"}, status=200)
+    return JsonResponse({"status": "ok"})
 
 
 @never_cache
@@ -84,14 +81,12 @@ def readyz(request: HttpRequest) -> HttpResponse:
             results[name] = "ok"
     down = [name for name, result in results.items() if result != "ok"]
     if not down:
-        return _json({"status": "ok", "checks": results}, status=200)
-    problem = {
-        "type": "about:blank",
-        "title": "Service unavailable",
-        "status": 503,
-        "detail": f"Not ready: {', '.join(down)} {'is' if len(down) == 1 else 'are'} down.",
-        "checks": results,
-    }
-    response = _json(problem, status=503, content_type="application/problem+json")
+        return JsonResponse({"status": "ok", "checks": results})
+    response = problem_response(
+        503,
+        f"Not ready: {', '.join(down)} {'is' if len(down) == 1 else 'are'} down.",
+        title="Service unavailable",
+        checks=results,
+    )
     response["Retry-After"] = "10"
     return response

@@ -43,7 +43,7 @@ def saved_results_purge_request() -> JobRequest:
 def saved_results_purge(job: JobRequest, *, last_attempt: bool) -> Callable[[], str]:
     """Delete every saved result past its expiry date, and failed-login records past their
     lock-out (run inside the job's transaction): both are promised on the privacy page."""
-    from wellness.security import purge_expired_login_failures
+    from wellness.security.staff import purge_expired_login_failures
 
     def purge() -> str:
         deleted, _ = SavedResult.objects.expired().delete()

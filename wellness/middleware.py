@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import logging
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
+
+from wellness.http import no_store, problem_response
 
 logger = logging.getLogger(__name__)
 
@@ -33,17 +34,12 @@ class DatabaseUnavailableMiddleware:
         # The error names hosts and databases: logged for staff, never shown.
         logger.error("Database unavailable for %s", request.path, exc_info=exception)
         if request.path.startswith("/api/"):
-            problem = {
-                "type": "about:blank",
-                "title": "Service unavailable",
-                "status": 503,
-                "detail": "The service cannot reach its database. Please try again soon.",
-            }
-            response = HttpResponse(
-                json.dumps(problem), status=503, content_type="application/problem+json"
+            response: HttpResponse = problem_response(
+                503,
+                "The service cannot reach its database. Please try again soon.",
+                title="Service unavailable",
             )
         else:
             response = HttpResponse(loader.render_to_string("503.html"), status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        response["Cache-Control"] = "no-store"
-        return response
+        return no_store(response)

@@ -91,6 +91,6 @@ def test_without_rates_nothing_is_limited(api):
     [("5/s", 1), ("30/minute", 60), ("2/m", 60), ("10/hours", 3600), ("1/day", 86400)],
 )
 def test_rates_are_read_as_drf_reads_them(text, seconds):
-    from wellness.security import Rate
+    from wellness.security.limits import Rate
 
     assert Rate.parse(text).seconds == seconds

@@ -13,9 +13,8 @@ from django.test import Client
 from django.urls import reverse
 
 from evidence.models import Source
-from wellness import security
 from wellness.models import SavedResult
-from wellness.security import Rate, rate_limit_hit
+from wellness.security.limits import Rate, client_ip, rate_limit_hit
 
 pytestmark = pytest.mark.django_db
 
@@ -256,7 +255,7 @@ def test_the_largest_admin_form_of_the_catalogue_fits_the_limits(
 def test_limits_are_checked_before_anything_reads_the_body(settings):
     # The CSRF check is the first to read a body; the limits middleware must come before it.
     order = settings.MIDDLEWARE
-    assert order.index("wellness.security.PublicRequestLimitsMiddleware") < order.index(
+    assert order.index("wellness.security.limits.PublicRequestLimitsMiddleware") < order.index(
         "django.middleware.csrf.CsrfViewMiddleware"
     )
 
@@ -282,4 +281,4 @@ def test_the_client_address_is_a_valid_address_or_none(rf, settings, meta, proxi
     request.META.pop("REMOTE_ADDR", None)
     request.META.update(meta)
 
-    assert security.client_ip(request) == expected
+    assert client_ip(request) == expected

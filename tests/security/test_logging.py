@@ -31,7 +31,7 @@ from tests.factories import (
 )
 from tests.wellness.walk import answer_screening, conditions_in_order, token_from
 from wellness.models import SavedResult
-from wellness.security import JsonFormatter, redact
+from wellness.security.logs import JsonFormatter, redact
 
 SENTINEL = "sentinel-q9zk"
 EMAIL = "sentinel.person@example.org"

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from wellness import answers
-from wellness.security import Rate
+from wellness.security.limits import Rate
 
 
 @pytest.fixture

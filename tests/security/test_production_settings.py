@@ -9,7 +9,7 @@ import os
 import subprocess
 import sys
 
-from tests.wellness.test_settings import ROOT, run_python
+from tests.wellness.test_settings import ROOT, START_WSGI, manage, run_python
 
 # Django's check wants 50+ characters with some variety; this one is for tests only.
 KEY = "test-only-0f5b8e1c9a7d4e2f8b6a3c1d9e7f5a3b1c8d6e4f2a0b"
@@ -100,14 +100,20 @@ def test_the_proxys_https_header_comes_from_the_environment():
 
 
 def test_a_malformed_proxy_header_stops_start_up_with_one_line():
-    result = run_python(
-        "import django; django.setup()", **PRODUCTION, SECURE_PROXY_SSL_HEADER="https"
-    )
+    result = run_python(START_WSGI, **PRODUCTION, SECURE_PROXY_SSL_HEADER="https")
 
     assert result.returncode != 0
     assert result.stderr.strip().splitlines() == [
-        "SECURE_PROXY_SSL_HEADER must be a header and a value, e.g. HTTP_X_FORWARDED_PROTO,https"
+        "Refusing to start with DEBUG off. wellness.E004: SECURE_PROXY_SSL_HEADER must be a "
+        "header and a value. e.g. SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https"
     ]
+
+
+def test_a_malformed_proxy_header_fails_the_checks_in_development_too():
+    result = manage("check", SECURE_PROXY_SSL_HEADER="HTTP_X_FORWARDED_PROTO,https,extra")
+
+    assert result.returncode != 0
+    assert "wellness.E004" in result.stderr
 
 
 def test_development_neither_redirects_nor_sends_hsts():

@@ -23,7 +23,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.conftest import enrol_totp_device
 from tests.factories import UserFactory
-from wellness.security import purge_expired_login_failures, requires_two_factor
+from wellness.security.staff import purge_expired_login_failures, requires_two_factor
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
 

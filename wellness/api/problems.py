@@ -3,7 +3,8 @@
 Every error the API gives has the same shape: ``type``, ``title``, ``status``, ``detail`` and, for
 invalid input, ``errors`` naming each bad field and what is allowed. No stack trace and nothing the
 person sent about their health is ever put in a problem: messages about screening answers name
-the position of the answer, never its value.
+the position of the answer, never its value. The objects themselves are built by
+``wellness.http.problem`` (and ``problem_response`` outside DRF's views), as everywhere else.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import IntegrityError, InterfaceError, OperationalError
 from django.db.models import ProtectedError, RestrictedError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
 from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
@@ -27,10 +28,10 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
 from evidence.services import CurationError, ReviewError
+from wellness.http import PROBLEM_MEDIA_TYPE, problem, problem_response
 
 logger = logging.getLogger(__name__)
 
-MEDIA_TYPE = "application/problem+json"
 API_PREFIX = "/api/"
 
 # Problem types with meaning beyond their status code; the rest are "about:blank" (RFC 9457 4.2.1).
@@ -63,26 +64,6 @@ class RequestTooLarge(exceptions.APIException):
     status_code = 413
     default_detail = "The request body is too large."
     default_code = "too_large"
-
-
-def problem(
-    status: int,
-    detail: str,
-    *,
-    title: str | None = None,
-    type: str = "about:blank",  # the RFC's member name
-    errors: list[dict[str, str]] | None = None,
-) -> dict[str, Any]:
-    """Return a problem details object."""
-    body: dict[str, Any] = {
-        "type": type,
-        "title": title or http.HTTPStatus(status).phrase,
-        "status": status,
-        "detail": detail,
-    }
-    if errors is not None:
-        body["errors"] = errors
-    return body
 
 
 def field_errors(detail: Any, field: str = "") -> Iterator[dict[str, str]]:
@@ -120,15 +101,15 @@ def _protected_detail(exc: ProtectedError | RestrictedError) -> str:
 def _translate(exc: Exception) -> dict[str, Any] | None:
     """Return the problem for an exception of ours or of the database that DRF does not know."""
     if isinstance(exc, ProtectedError | RestrictedError):
-        return problem(409, _protected_detail(exc), type=CONFLICT, title="Still in use")
+        return problem(409, _protected_detail(exc), type_=CONFLICT, title="Still in use")
     if isinstance(exc, ReviewError):
-        return problem(409, str(exc), type=CONFLICT, title="Review step not allowed")
+        return problem(409, str(exc), type_=CONFLICT, title="Review step not allowed")
     if isinstance(exc, CurationError):
-        return problem(409, str(exc), type=CONFLICT, title="Curation step not allowed")
+        return problem(409, str(exc), type_=CONFLICT, title="Curation step not allowed")
     if isinstance(exc, IntegrityError):
         # Validation catches these first; a race between two writers can still get here.
         return problem(
-            409, "This change conflicts with another record. Reload and try again.", type=CONFLICT
+            409, "This change conflicts with another record. Reload and try again.", type_=CONFLICT
         )
     return None
 
@@ -161,8 +142,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if request is not None:
         # Whatever the view renders normally (HTML for the docs page), a problem is JSON.
         request.accepted_renderer = JSONRenderer()
-        request.accepted_media_type = MEDIA_TYPE
-    return Response(body, status=body["status"], headers=headers, content_type=MEDIA_TYPE)
+        request.accepted_media_type = PROBLEM_MEDIA_TYPE
+    return Response(body, status=body["status"], headers=headers, content_type=PROBLEM_MEDIA_TYPE)
 
 
 def _problem_for(exc: Exception, status: int) -> dict[str, Any]:
@@ -171,7 +152,7 @@ def _problem_for(exc: Exception, status: int) -> dict[str, Any]:
             400,
             "Some of what you sent is not valid. Each entry in errors says what to fix.",
             title="Invalid input",
-            type=INVALID_INPUT,
+            type_=INVALID_INPUT,
             errors=list(field_errors(exc.detail)),
         )
     if isinstance(exc, Http404):
@@ -183,13 +164,8 @@ def _problem_for(exc: Exception, status: int) -> dict[str, Any]:
     else:
         detail = http.HTTPStatus(status).description
     if isinstance(exc, exceptions.ParseError):
-        return problem(400, detail, title="Invalid input", type=INVALID_INPUT)
+        return problem(400, detail, title="Invalid input", type_=INVALID_INPUT)
     return problem(status, detail)
-
-
-def problem_response(body: dict[str, Any]) -> HttpResponse:
-    """Return a plain Django response carrying a problem (for code outside DRF views)."""
-    return JsonResponse(body, status=body["status"], content_type=MEDIA_TYPE)
 
 
 def _is_api(request: HttpRequest) -> bool:
@@ -207,20 +183,18 @@ def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpRespon
             match = None
         if match is not None and match.func is not api_not_found:
             detail = f"Did you mean {request.path}/? Every API address ends with a slash."
-    return problem_response(problem(404, detail))
+    return problem_response(404, detail)
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """Give API clients a problem and everyone else Django's 404 page (``handler404``)."""
     if _is_api(request):
-        return problem_response(problem(404, "Nothing was found at this address."))
+        return problem_response(404, "Nothing was found at this address.")
     return defaults.page_not_found(request, exception)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     """Give API clients a problem and everyone else Django's 500 page (``handler500``)."""
     if _is_api(request):
-        return problem_response(
-            problem(500, "Something went wrong on our side. Please try again later.")
-        )
+        return problem_response(500, "Something went wrong on our side. Please try again later.")
     return defaults.server_error(request)

@@ -9,7 +9,8 @@ from rest_framework.permissions import SAFE_METHODS, AllowAny
 
 from wellness.api.etags import CatalogueETagMixin
 from wellness.api.permissions import PublicReadModelWrite
-from wellness.api.problems import MEDIA_TYPE, ProblemSerializer
+from wellness.api.problems import ProblemSerializer
+from wellness.http import PROBLEM_MEDIA_TYPE
 
 BODY_METHODS = ("POST", "PUT", "PATCH")
 
@@ -86,7 +87,7 @@ class AutoSchema(openapi.AutoSchema):
         problem = self.resolve_serializer(ProblemSerializer, direction).ref
         for status in self._problem_statuses():
             entry = responses.setdefault(str(status), {"description": DESCRIPTIONS[status]})
-            entry.setdefault("content", {})[MEDIA_TYPE] = {"schema": problem}
+            entry.setdefault("content", {})[PROBLEM_MEDIA_TYPE] = {"schema": problem}
             if status in HEADERS:
                 entry["headers"] = {**entry.get("headers", {}), **HEADERS[status]}
         if self.method == "GET" and isinstance(self.view, CatalogueETagMixin):

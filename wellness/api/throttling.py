@@ -5,9 +5,9 @@ classes read them once at import), so tests and deployments can change them; a r
 switches a scope off.
 
 Each scope counts a fixed window per client, as the public pages' limits do
-(``wellness.security.rate_limit_hit``): one counter a client and window. DRF's own throttles keep
-a list of every request's time, read and written whole on each request, so their cost grows with
-the rate (at 1,000 a second, a third of a recommendation's time).
+(``wellness.security.limits.rate_limit_hit``): one counter a client and window. DRF's own
+throttles keep a list of every request's time, read and written whole on each request, so their
+cost grows with the rate (at 1,000 a second, a third of a recommendation's time).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle
 
-from wellness.security import Rate, rate_limit_hit
+from wellness.security.limits import Rate, rate_limit_hit
 
 
 class _ScopedThrottle(BaseThrottle):

@@ -26,6 +26,7 @@ from wellness.forms import (
     YesNoForm,
     error_list,
 )
+from wellness.http import no_store
 
 CHECK = "check"
 
@@ -92,10 +93,8 @@ def _back(current: str, conditions: list[Condition], changing: bool) -> str:
 
 
 def _page(request, template, context) -> HttpResponse:
-    response = render(request, template, context)
     # Pages that show answers are never kept by the browser or any cache on the way.
-    response["Cache-Control"] = "no-store"
-    return response
+    return no_store(render(request, template, context))
 
 
 def _step_context(request: HttpRequest, current: str, conditions: list[Condition], form) -> dict:

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from wellness import answers as answer_store
 from wellness.content import GAP_WORDS, PREFERENCE_REASONS
+from wellness.http import no_store
 from wellness.models import SavedResult
 from wellness.recommender import SHORTLIST_SIZE, CatalogueSnapshot, Result
 from wellness.selectors import catalogue_snapshot
@@ -30,11 +31,6 @@ SHOW_MORE_STEP = SHORTLIST_SIZE
 SHOW_MOST = 200
 # The other choices of a preference the page offers when options were set aside for it.
 OPENING_CHOICES = {"pressure": ("gentle", "firm"), "format": ("in-person", "online", "group")}
-
-
-def _no_store(response: HttpResponse) -> HttpResponse:
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 def _shown(params: QueryDict) -> int:
@@ -163,7 +159,7 @@ def _result_page(request: HttpRequest, answers: dict, shown: int, **extra) -> Ht
     context["contacts"] = result.crisis.contacts if result.crisis else ()
     context |= {key: make(result) for key, make in extra.items()}
     template = "wellness/crisis.html" if result.crisis else "wellness/results.html"
-    return _no_store(render(request, template, context))
+    return no_store(render(request, template, context))
 
 
 def _to_results(view_name: str, answers: dict, shown: int) -> HttpResponse:
@@ -173,7 +169,7 @@ def _to_results(view_name: str, answers: dict, shown: int) -> HttpResponse:
     response.status_code = 303  # See Other: the browser fetches it with GET
     answer_store.keep_for_results(response, answers)
     answer_store.forget(response)
-    return _no_store(response)
+    return no_store(response)
 
 
 @require_http_methods(["GET", "POST"])
@@ -186,7 +182,7 @@ def results(request: HttpRequest) -> HttpResponse:
         return _to_results("results", answers, _shown(request.POST))
     answers = answer_store.for_results(request)
     if answers is None:
-        return _no_store(render(request, "wellness/results_gone.html"))
+        return no_store(render(request, "wellness/results_gone.html"))
     return _result_page(request, answers, _shown(request.GET))
 
 
@@ -200,12 +196,12 @@ def doctor_note(request: HttpRequest) -> HttpResponse:
         return _to_results("doctor-note", answers, _shown(request.POST))
     answers = answer_store.for_results(request)
     if answers is None:
-        return _no_store(render(request, "wellness/results_gone.html"))
+        return no_store(render(request, "wellness/results_gone.html"))
     shown = _shown(request.GET)
     result, catalogue = _compute(answers, shown)
     context = _context(result, catalogue, answers, shown=shown) | _note(result, catalogue, answers)
     response = render(request, "wellness/doctor_note.html", context)
-    return _no_store(response)
+    return no_store(response)
 
 
 def _note(result: Result, catalogue: CatalogueSnapshot, answers: dict) -> dict:
@@ -239,7 +235,7 @@ def clear(request: HttpRequest) -> HttpResponse:
     """Forget the answers in this browser at once: "Clear my answers"."""
     response = render(request, "wellness/answers_cleared.html")
     answer_store.forget_results(response)
-    return _no_store(response)
+    return no_store(response)
 
 
 @require_POST
@@ -263,7 +259,7 @@ def saved_result(request: HttpRequest, token: str) -> HttpResponse:
         # link is an everyday outcome, not a fault.
         response = render(request, "404.html", status=404)
         response["X-Robots-Tag"] = "noindex"
-        return _no_store(response)
+        return no_store(response)
     response = _result_page(
         request,
         answer_store.clean(saved.answers),
@@ -281,7 +277,7 @@ def saved_result(request: HttpRequest, token: str) -> HttpResponse:
 def saved_result_delete(request: HttpRequest, token: str) -> HttpResponse:
     """Delete a saved result at once, by whoever holds its link."""
     SavedResult.objects.filter(token=token).delete()
-    return _no_store(render(request, "wellness/saved_deleted.html"))
+    return no_store(render(request, "wellness/saved_deleted.html"))
 
 
 urlpatterns = [

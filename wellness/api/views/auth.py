@@ -11,7 +11,7 @@ from rest_framework.permissions import AllowAny
 
 from wellness.api.parsers import LimitedJSONParser
 from wellness.api.throttling import TokenThrottle
-from wellness.security import requires_two_factor
+from wellness.security.staff import requires_two_factor
 
 # What the person is told, not a secret.
 MISSING_CODE = "Enter the 6-digit code from your authenticator app."  # nosec B105

@@ -22,6 +22,7 @@ from wellness.api.serializers.answers import AnswersSerializer, Asked, KnownSlug
 from wellness.api.serializers.recommendations import ResultSerializer
 from wellness.api.serializers.result_dicts import result_dict
 from wellness.api.throttling import RecommendationThrottle
+from wellness.http import no_store
 from wellness.selectors import catalogue_snapshot
 from wellness.services import recommendation_compute
 
@@ -104,4 +105,4 @@ class RecommendationView(APIView):
             asked = _asked(request.data, known)
             if result.catalogue_version != known.version:
                 result = recommendation_compute(answers=asked.answers, limit=asked.limit)
-        return Response(result_dict(result), headers={"Cache-Control": "no-store"})
+        return no_store(Response(result_dict(result)))

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from wellness.security import requires_two_factor
+from wellness.security.staff import requires_two_factor
 
 
 class Command(BaseCommand):

@@ -1,0 +1,201 @@
+"""Limits on what a client may send: how often, and how much.
+
+- ``client_ip``: the client's address, the same for the API, the public forms and the lock-out.
+- ``Rate``, ``rate_limit_hit``: a fixed-window count per client in the shared cache.
+- ``too_many_requests``: the 429 page (crisis lines included); also the staff lock-out's page.
+- ``PublicRequestLimitsMiddleware``: the public forms' rate limits, and request bodies past
+  Django's size limits answered with the 413 page (or 400 for too many fields).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+import logging
+import math
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
+from django.core.exceptions import (
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.template.loader import render_to_string
+
+from wellness.http import no_store
+
+logger = logging.getLogger(__name__)
+
+API_PREFIX = "/api/"
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """Return the client's address, trusting ``X-Forwarded-For`` only behind known proxies.
+
+    The same rule as DRF's throttles (``REST_FRAMEWORK["NUM_PROXIES"]``), so the API, the public
+    forms and the staff lock-out all count the same client. None if there is no valid address
+    (django-axes stores it in an IP address column).
+    """
+    proxies = settings.REST_FRAMEWORK.get("NUM_PROXIES") or 0
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    address = request.META.get("REMOTE_ADDR", "")
+    if proxies and forwarded:
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        if hops:
+            address = hops[-min(proxies, len(hops))]
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
+
+
+# --- Public form limits ------------------------------------------------------------------------
+
+# GET is limited too so its unguessable link cannot be guessed by brute force either.
+THROTTLED_VIEWS = {
+    "questions-goals": "questions",
+    "questions-condition": "questions",
+    "questions-health": "questions",
+    "questions-preferences": "questions",
+    "questions-values": "questions",
+    "questions-clear": "questions",
+    "questions-restore": "questions",
+    "results": "results",
+    "doctor-note": "results",
+    "saved-result": "results",
+    "results-save": "save",
+    "saved-result-delete": "save",
+}
+THROTTLED_ON_GET = frozenset({"saved-result"})
+
+_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+@dataclass(frozen=True)
+class Rate:
+    count: int
+    seconds: int
+
+    @classmethod
+    def parse(cls, text: str) -> Rate:
+        """Read a rate written as DRF reads them: ``30/minute``, ``10/hour``, ``5/s``."""
+        count, _, period = text.partition("/")
+        return cls(int(count), _PERIODS[period.strip()[0]])
+
+
+def rate_limit_hit(scope: str, ident: str, rate: Rate, *, now: float | None = None) -> int | None:
+    """Count one request; return the seconds to wait if this one is over the limit, else None.
+
+    A fixed window per client, counted in the default cache (Redis in production, shared by every
+    web process). The address is hashed first, so the cache holds no client addresses. If the
+    cache cannot answer, the request goes through: a broken cache must not close the service.
+    """
+    now = time.time() if now is None else now
+    window = int(now // rate.seconds)
+    client = hashlib.sha256(ident.encode()).hexdigest()[:32]
+    key = f"ratelimit:{scope}:{client}:{window}"
+    try:
+        count = _count(key, timeout=rate.seconds + 1)
+    except Exception:
+        logger.warning("Rate limit not counted: the cache did not answer", exc_info=True)
+        return None
+    if count <= rate.count:
+        return None
+    return max(1, math.ceil((window + 1) * rate.seconds - now))
+
+
+def _count(key: str, *, timeout: int) -> int:
+    """Add one to the counter under ``key`` and return it; it expires ``timeout`` s after."""
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        # One round trip instead of three (add, then incr's exists and incrby): on a busy site
+        # every throttled request pays for it. Setting the expiry again on each count is
+        # harmless: the window is in the key, so a count never outlives its window by more
+        # than ``timeout``.
+        redis_key = backend.make_and_validate_key(key)
+        client = backend._cache.get_client(redis_key, write=True)
+        with client.pipeline() as pipe:
+            pipe.incr(redis_key)
+            pipe.expire(redis_key, timeout)
+            count, _ = pipe.execute()
+        return count
+    cache.add(key, 0, timeout=timeout)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=timeout)
+        return 1
+
+
+def too_many_requests(
+    request: HttpRequest, retry_after: int, *, staff: bool = False
+) -> HttpResponse:
+    """Return the friendly 429 page, crisis lines included: a throttled crisis answer needs them."""
+    from django.db import DatabaseError
+
+    from therapies.models import CrisisContact
+
+    try:
+        contacts = list(CrisisContact.objects.filter(region=settings.CRISIS_REGION))
+    except DatabaseError:
+        contacts = []  # the page still says to call the local emergency number
+    body = render_to_string(
+        "429.html",
+        {
+            "retry_after_minutes": max(1, math.ceil(retry_after / 60)),
+            "staff": staff,
+            "contacts": contacts,
+        },
+        request=request,
+    )
+    response = HttpResponse(body, status=429)
+    response["Retry-After"] = str(retry_after)
+    return no_store(response)
+
+
+def _too_large(request: HttpRequest, *, status: int) -> HttpResponse:
+    body = render_to_string("413.html", {"too_many_fields": status == 400}, request=request)
+    return no_store(HttpResponse(body, status=status))
+
+
+class PublicRequestLimitsMiddleware:
+    """Limit how often a client may post the public forms, and how much any form may send.
+
+    Listed before ``CsrfViewMiddleware``, whose ``process_view`` is the first to read a body: the
+    limit is checked before any body is read, and an oversized or over-long body is answered
+    here with a page instead of Django's bare 400. The API keeps its own limits (DRF throttles
+    and ``LimitedJSONParser``, which answer in problem+json).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.rates = {scope: Rate.parse(text) for scope, text in settings.PUBLIC_FORM_RATES.items()}
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
+        if request.path_info.startswith(API_PREFIX):
+            return None
+        match = request.resolver_match
+        scope = THROTTLED_VIEWS.get(match.url_name) if match else None
+        if scope and (request.method in UNSAFE_METHODS or match.url_name in THROTTLED_ON_GET):
+            retry_after = rate_limit_hit(scope, client_ip(request) or "unknown", self.rates[scope])
+            if retry_after is not None:
+                return too_many_requests(request, retry_after)
+        if request.method in UNSAFE_METHODS:
+            try:
+                request.POST  # noqa: B018 - parse now, so a limit is answered with a page
+            except RequestDataTooBig:
+                logger.warning("Request body too large for %s", request.path)
+                return _too_large(request, status=413)
+            except (TooManyFieldsSent, TooManyFilesSent):
+                logger.warning("Too many form fields for %s", request.path)
+                return _too_large(request, status=400)
+        return None

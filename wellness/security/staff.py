@@ -1,0 +1,143 @@
+"""Staff: two-step verification for the admin, its login form, and lock-outs (django-axes).
+
+``StaffAdminConfig`` is named in ``INSTALLED_APPS`` (as ``django.contrib.admin``), so this module
+is imported while Django loads its apps: it imports no models at module level.
+"""
+
+from __future__ import annotations
+
+import functools
+from datetime import timedelta
+
+from django.contrib.admin.apps import AdminConfig
+from django.contrib.admin.sites import AdminSite
+from django.http import HttpRequest, HttpResponse
+
+from wellness.security.limits import too_many_requests
+
+
+def requires_two_factor(user) -> bool:
+    """Return whether this staff member must use two-step verification to reach the admin.
+
+    Superusers, and whoever may publish or retract evidence (the Evidence curators group): the
+    people whose mistake or stolen password would change what the public is told is true.
+    Catalogue editors may enrol a device; once they have one, they must use it.
+    """
+    return bool(
+        user.is_superuser
+        or user.has_perm("evidence.publish_source")
+        or user.has_perm("evidence.retract_source")
+    )
+
+
+def _is_verified(user) -> bool:
+    is_verified = getattr(user, "is_verified", None)  # installed by django_otp's OTPMiddleware
+    return bool(is_verified and is_verified())
+
+
+class StaffAdminSite(AdminSite):
+    """The admin site, reachable by curators and superusers only after two-step verification."""
+
+    def has_permission(self, request: HttpRequest) -> bool:
+        if not super().has_permission(request):
+            return False
+        return _is_verified(request.user) or not requires_two_factor(request.user)
+
+    @property
+    def login_form(self):  # AdminSite reads this class attribute; built late, see below
+        return staff_login_form()
+
+
+class StaffAdminConfig(AdminConfig):
+    """``django.contrib.admin`` with ``StaffAdminSite`` as ``admin.site`` (as Django documents)."""
+
+    default_site = "wellness.security.staff.StaffAdminSite"
+
+
+@functools.cache
+def staff_login_form() -> type:
+    """Return the admin login form that also takes the code from an authenticator app.
+
+    Built on first use, not at import: auth's forms import models, and this module is loaded
+    before the models are.
+    """
+    from django import forms
+    from django.contrib.admin.forms import AdminAuthenticationForm
+    from django.contrib.auth.signals import user_login_failed
+    from django_otp import devices_for_user, user_has_device, verify_token
+
+    class StaffLoginForm(AdminAuthenticationForm):
+        otp_token = forms.CharField(
+            label="Code from your authenticator app",
+            required=False,
+            max_length=16,
+            strip=True,
+            widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+        )
+        error_messages = {
+            **AdminAuthenticationForm.error_messages,
+            "otp_required": (
+                "Enter the 6-digit code from your authenticator app. Your account needs "
+                "two-step verification."
+            ),
+            "otp_not_enrolled": (
+                "Your account needs two-step verification, but no authenticator app is set up "
+                "for it yet. Ask an administrator to run: manage.py add_totp_device %(username)s"
+            ),
+            "otp_invalid": "That code is not right, or it has expired. Enter the newest code.",
+        }
+
+        def confirm_login_allowed(self, user) -> None:
+            super().confirm_login_allowed(user)
+            token = (self.cleaned_data.get("otp_token") or "").replace(" ", "")
+            has_device = user_has_device(user)
+            if requires_two_factor(user) and not has_device:
+                raise forms.ValidationError(
+                    self.error_messages["otp_not_enrolled"],
+                    code="otp_not_enrolled",
+                    params={"username": user.get_username()},
+                )
+            if not token:
+                if has_device:
+                    raise forms.ValidationError(
+                        self.error_messages["otp_required"], code="otp_required"
+                    )
+                return
+            for device in devices_for_user(user):
+                verified = verify_token(user, device.persistent_id, token)
+                if verified is not None:
+                    # django_otp stores the device in the session when login() runs.
+                    user.otp_device = verified
+                    return
+            # A wrong code counts as a failed login, so guessing codes also ends in a lock-out.
+            user_login_failed.send(
+                sender=__name__, credentials={"username": user.get_username()}, request=self.request
+            )
+            raise forms.ValidationError(self.error_messages["otp_invalid"], code="otp_invalid")
+
+    return StaffLoginForm
+
+
+def lockout_response(
+    request: HttpRequest, original_response=None, credentials=None
+) -> HttpResponse:
+    """Answer a locked-out staff login (``AXES_LOCKOUT_CALLABLE``) with the 429 page."""
+    from axes.helpers import get_cool_off
+
+    cool_off = get_cool_off(request) or timedelta(minutes=15)
+    return too_many_requests(request, int(cool_off.total_seconds()), staff=True)
+
+
+def purge_expired_login_failures() -> int:
+    """Delete the records of failed staff logins whose lock-out time has passed; return how many.
+
+    django-axes deletes them itself at the next login attempt; the hourly purge job calls this so
+    that they are gone on time even when nobody logs in (the privacy page promises it).
+    """
+    from axes.helpers import get_cool_off
+    from axes.models import AccessAttempt
+    from django.utils import timezone
+
+    cool_off = get_cool_off() or timedelta(minutes=15)
+    deleted, _ = AccessAttempt.objects.filter(attempt_time__lte=timezone.now() - cool_off).delete()
+    return deleted
