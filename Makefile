@@ -7,8 +7,8 @@ DEV := $(VENV)/.dev-installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev lock lock-check lint format migrations-check superuser clean \
-	bench bench-tools
+.PHONY: run test install install-dev lock lock-check lint format typecheck migrations-check \
+	superuser clean bench bench-tools
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -71,6 +71,10 @@ format: $(DEV)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+## Type-check the code with mypy (pyproject.toml: strict for the engine and the services).
+typecheck: $(DEV)
+	$(BIN)/mypy
+
 migrations-check: $(DEV)
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
@@ -95,4 +99,4 @@ bench-tools:
 	@command -v wrk >/dev/null || { echo "Could not install wrk (apt-get install wrk)."; exit 1; }
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache

@@ -12,7 +12,7 @@ from evidence import jobs
 from evidence.models import JobRequest, Source
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractUser as User
+    from django.contrib.auth.models import User
 
 Status = Source.Status
 
