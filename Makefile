@@ -7,8 +7,8 @@ DEV := $(VENV)/.dev-installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev lock lock-check lint format typecheck migrations-check \
-	superuser clean bench bench-tools
+.PHONY: run test install install-dev lock lock-check lint format typecheck lint-imports \
+	migrations-check superuser clean bench bench-tools
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -75,6 +75,10 @@ format: $(DEV)
 typecheck: $(DEV)
 	$(BIN)/mypy
 
+## Check which way imports run (import-linter's contracts in pyproject.toml).
+lint-imports: $(DEV)
+	$(BIN)/lint-imports
+
 migrations-check: $(DEV)
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
@@ -99,4 +103,4 @@ bench-tools:
 	@command -v wrk >/dev/null || { echo "Could not install wrk (apt-get install wrk)."; exit 1; }
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache .import_linter_cache
