@@ -18,6 +18,7 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import Field
 
 from evidence.links import LinkRefused, fetch_public
 from evidence.models import Source
@@ -180,7 +181,8 @@ def source_citation_apply(*, source: Source, citation: Citation, job: JobRequest
 
 
 def _label(field: str) -> str:
-    return str(Source._meta.get_field(field).verbose_name)
+    found = Source._meta.get_field(field)
+    return str(found.verbose_name) if isinstance(found, Field) else field
 
 
 def _summary(filled: dict, kept: dict) -> str:

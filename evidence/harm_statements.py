@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from evidence.statements import sentence
 
 # Denominators people read easily, for "about 1 in 20".
-_FRIENDLY = (2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 40, 50, 75)
+_FRIENDLY: tuple[int, ...] = (2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 40, 50, 75)
 _FRIENDLY += (100, 150, 200, 250, 300, 400, 500, 750, 1000)
 
 
@@ -50,7 +50,7 @@ def harm_statement(
     percent = affected_percent
     if percent is None and affected_count is not None and people_count:
         percent = Decimal(affected_count * 100) / Decimal(people_count)
-    if affected_count is not None and people_count:
+    if percent is not None and affected_count is not None and people_count:
         share = ", ".join(p for p in (_percent(percent), _one_in(percent)) if p)
         sentences.append(
             f"This happened to {affected_count:,} of {people_count:,} people studied ({share})"

@@ -78,7 +78,7 @@ def resolve_public(url: str) -> tuple[str, str, int, str]:
         infos = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as unknown:
         raise JobRetry(f"The host name {parts.hostname} could not be found.") from unknown
-    addresses = [info[4][0] for info in infos]
+    addresses = [str(info[4][0]) for info in infos]  # an IPv4 or IPv6 address, as text
     # Every address must be allowed: a name that also resolves inward is refused whole.
     if not addresses or not all(_allowed(a) for a in addresses):
         raise LinkRefused(f"{parts.hostname} is not on a public network, so it is not fetched.")
@@ -98,13 +98,14 @@ class _PinnedHTTPConnection(http.client.HTTPConnection):
 
 class _PinnedHTTPSConnection(http.client.HTTPSConnection):
     def __init__(self, host: str, port: int, *, address: str, timeout: float) -> None:
-        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
+        self._tls = ssl.create_default_context()
+        super().__init__(host, port, timeout=timeout, context=self._tls)
         self._address = address
 
     def connect(self) -> None:
         sock = socket.create_connection((self._address, self.port), self.timeout)
         # The certificate is checked against the host name, as for any https request.
-        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+        self.sock = self._tls.wrap_socket(sock, server_hostname=self.host)
 
 
 def _request(
@@ -190,7 +191,7 @@ def _attempt(method: str, url: str, timeout: float) -> Probe:
     except TimeoutError:
         return Probe(url, ok=False, error=f"No answer within {timeout:g} seconds.", passing=True)
     except ssl.SSLError as bad_tls:
-        reason = bad_tls.reason or bad_tls
+        reason: str | OSError = bad_tls.reason or bad_tls
         return Probe(url, ok=False, error=f"The secure connection failed ({reason}).")
     except (http.client.HTTPException, ValueError):
         # Not HTTP at all: garbage bytes, a dropped connection, a broken header.
@@ -220,10 +221,9 @@ def source_link_check(job: JobRequest, *, last_attempt: bool) -> Callable[[], st
     source = job_source(job)
     if source is None:
         return lambda: "The source was deleted before its link was checked."
-    url = source.link
-    if not url:
+    if not source.link:
         return lambda: "This source has no DOI, URL or PMID, so there is no link to check."
-    probe = link_probe(url)
+    probe = link_probe(source.link)
     if probe.passing and not last_attempt:
         raise JobRetry(probe.error)
     return lambda: source_link_record(source=source, probe=probe, job=job)

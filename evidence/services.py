@@ -13,7 +13,7 @@ from evidence.source_jobs import CITATION_IMPORT_TASK, LINK_CHECK_TASK, source_j
 from outbox.models import JobRequest
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractUser as User
+    from django.contrib.auth.models import User
 
 Status = Source.Status
 

@@ -201,9 +201,9 @@ def _found(facts: FindingFacts) -> str:
     return f"{who} found {found}, but this could be down to chance."
 
 
-def _crosses_no_effect(facts: FindingFacts) -> bool:
+def _crosses_no_effect(facts: FindingFacts, low: Decimal, high: Decimal) -> bool:
     no_effect = Decimal(1) if facts.measure in RATIOS else Decimal(0)
-    return facts.ci_low < no_effect < facts.ci_high
+    return low < no_effect < high
 
 
 def _signed_units(number: Decimal, facts: FindingFacts) -> str:
@@ -222,7 +222,7 @@ def _range(facts: FindingFacts) -> str:
     if facts.value is None or facts.ci_low is None or facts.ci_high is None:
         return ""
     low, high = facts.ci_low, facts.ci_high
-    crosses = _crosses_no_effect(facts)
+    crosses = _crosses_no_effect(facts, low, high)
     tail = ", which includes no effect at all" if crosses else ""
     if facts.measure in RATIOS:
         if low < 1 and high <= 1:

@@ -1,5 +1,9 @@
 """The catalogue's vocabulary: what we offer, what people want help with, what we screen for."""
 
+from __future__ import annotations
+
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -8,7 +12,7 @@ from simple_history.models import HistoricalRecords
 
 
 class TherapyQuerySet(models.QuerySet):
-    def published(self) -> "TherapyQuerySet":
+    def published(self) -> TherapyQuerySet:
         return self.filter(published=True)
 
 
@@ -38,10 +42,11 @@ class Therapy(models.Model):
     pressure = models.CharField(
         max_length=8, choices=Pressure.choices, default=Pressure.NOT_APPLICABLE
     )
-    goals = models.ManyToManyField(
+    # Typed by hand: the models named come later in this module, so mypy cannot infer them.
+    goals: models.ManyToManyField[Goal, Any] = models.ManyToManyField(
         "Goal", blank=True, related_name="therapies", help_text="What this therapy is offered for."
     )
-    techniques = models.ManyToManyField(
+    techniques: models.ManyToManyField[Technique, Any] = models.ManyToManyField(
         "Technique",
         blank=True,
         related_name="therapies",
@@ -112,7 +117,8 @@ class Therapy(models.Model):
 
     def clean(self) -> None:
         # A yes to the crisis question ends the questionnaire: no therapy is offered after it.
-        if self.only_for_condition_id and self.only_for_condition.is_crisis:
+        condition = self.only_for_condition if self.only_for_condition_id else None
+        if condition is not None and condition.is_crisis:
             raise ValidationError(
                 {"only_for_condition": "A therapy cannot be limited to the crisis question."}
             )
@@ -155,7 +161,8 @@ class Technique(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
     name = models.CharField(max_length=120, help_text="Plain words, e.g. 'Tummy massage'.")
     description = models.TextField(blank=True, help_text="What it is, in plain words.")
-    not_for = models.ManyToManyField(
+    # Typed by hand: Condition comes later in this module.
+    not_for: models.ManyToManyField[Condition, Any] = models.ManyToManyField(
         "Condition",
         blank=True,
         related_name="techniques_not_for",
@@ -177,7 +184,7 @@ class Technique(models.Model):
 
 
 class ConditionQuerySet(models.QuerySet):
-    def active(self) -> "ConditionQuerySet":
+    def active(self) -> ConditionQuerySet:
         return self.filter(active=True)
 
 

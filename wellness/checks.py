@@ -95,7 +95,7 @@ def about_page_is_complete(app_configs, **kwargs) -> list[checks.CheckMessage]:
 
     A decision aid states its funding and how to report an error (IPDAS certification criteria).
     """
-    problems = []
+    problems: list[checks.CheckMessage] = []
     if not settings.PUBLISHER_FUNDING.strip():
         problems.append(
             checks.Warning(

@@ -117,7 +117,8 @@ def error_list(form: forms.Form) -> list[tuple[str, str]]:
     errors = []
     for name in form.fields:
         for message in form.errors.get(name, []):
-            errors.append((f"id_{name}_0" if _is_choice(form, name) else f"id_{name}", message))
+            field_id = f"id_{name}_0" if _is_choice(form, name) else f"id_{name}"
+            errors.append((field_id, str(message)))
     return errors
 
 

@@ -47,8 +47,12 @@ def _broker() -> None:
     if app.conf.task_always_eager:
         return  # the embedded default runs tasks in-process: there is no broker to reach
     with app.connection_for_write() as connection:
+        # kombu documents interval_step as a float of seconds; its stubs say int.
         connection.ensure_connection(
-            max_retries=1, interval_start=0, interval_step=0.5, timeout=TIMEOUT_SECONDS
+            max_retries=1,
+            interval_start=0,
+            interval_step=0.5,  # type: ignore[arg-type]
+            timeout=TIMEOUT_SECONDS,
         )
 
 

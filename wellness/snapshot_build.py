@@ -8,7 +8,7 @@ import functools
 import gc
 from collections import defaultdict
 from decimal import Decimal
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from django.conf import settings
 from django.db import connection
@@ -152,8 +152,11 @@ def _changed_on() -> datetime.date | None:
         found = [row[0] for row in cursor.fetchall() if row[0] is not None]
     if not found:
         return None
-    # SQLite hands back text; PostgreSQL a datetime.
-    moments = [parse_datetime(m) if isinstance(m, str) else m for m in found]
+    # SQLite hands back text; PostgreSQL a datetime. The text is always a date and time, so
+    # parse_datetime never returns None here.
+    moments = [
+        cast(datetime.datetime, parse_datetime(m)) if isinstance(m, str) else m for m in found
+    ]
     moments = [m if timezone.is_aware(m) else timezone.make_aware(m, datetime.UTC) for m in moments]
     return timezone.localdate(max(moments))
 
@@ -241,6 +244,9 @@ def _build() -> CatalogueSnapshot:
             _Name(technique_name),
             *row[10:statement_end],
         )
+        source = sources.ref(*row[statement_end:])
+        if source is None:
+            continue  # never: published() reads the findings of published sources alone
         findings_by_goal[share[goal]].append(
             FindingFacts(
                 slug=slug,
@@ -250,7 +256,7 @@ def _build() -> CatalogueSnapshot:
                 direction=share[facts.direction],
                 certainty=share[facts.certainty],
                 statement=statement_for(facts),
-                source=sources.ref(*row[statement_end:]),
+                source=source,
                 technique=None if technique is None else share[technique],
                 rated_by=share[rated_by],
                 clinician_checked=checked,
@@ -421,11 +427,11 @@ def _next_steps(conditions: dict, share: _Shared) -> tuple[NextStepFacts, ...]:
     for step, goal in NextStep.goals.through.objects.values_list("nextstep_id", "goal__slug"):
         for_goals[step].add(share[goal])
     steps = []
-    rows = NextStep.objects.order_by("position", "slug").values_list(
+    step_rows = NextStep.objects.order_by("position", "slug").values_list(
         "id", "slug", "title", "text", "needs_clinician", "is_waiting"
     )
     asked = set(conditions)
-    for pk, slug, title, text, needs_clinician, is_waiting in rows:
+    for pk, slug, title, text, needs_clinician, is_waiting in step_rows:
         named = {c for c in for_conditions.get(pk, ()) if c in asked}
         if pk in for_conditions and not named:
             continue  # every question it is for has been taken out of the questionnaire

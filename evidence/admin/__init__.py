@@ -4,7 +4,10 @@ Curators also get a dashboard of what needs attention; the link checks are in
 ``evidence.admin.jobs``, the background jobs in ``outbox.admin``.
 """
 
+from __future__ import annotations
+
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,6 +21,9 @@ from evidence import dashboard, services
 from evidence.admin import jobs  # noqa: F401 - registers the link checks' admin
 from evidence.models import Finding, Harm, SafetyRule, Source, WarningSign
 from therapies.admin import HistoryAdmin
+
+if TYPE_CHECKING:
+    from django.contrib.admin.options import _FieldGroups  # the stubs' type of `fields`
 
 
 class SourceRowInline(admin.options.InlineModelAdmin):
@@ -44,7 +50,7 @@ class SourceRowInline(admin.options.InlineModelAdmin):
         return super().has_delete_permission(request, obj) and self._source_editable(request, obj)
 
 
-FINDING_FIELDS = [
+FINDING_FIELDS: _FieldGroups = [
     "slug",
     ("therapy", "therapy_kind", "technique"),
     "goal",

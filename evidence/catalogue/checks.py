@@ -51,7 +51,9 @@ def _violated_checks(instance: models.Model) -> list[models.CheckConstraint]:
     if not checks:
         return []
     query = Query(None)
-    for name, value in instance._get_field_expression_map(meta=instance._meta).items():
+    # Private Django API (as Model.validate_constraints uses it), which the stubs leave out.
+    fields = instance._get_field_expression_map(meta=instance._meta)  # type: ignore[attr-defined]
+    for name, value in fields.items():
         if not hasattr(value, "resolve_expression"):
             value = Value(value)
         query.add_annotation(value, name, select=False)

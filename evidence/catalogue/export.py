@@ -90,7 +90,7 @@ def _therapy(obj: Therapy) -> dict[str, Any]:
         "pressure": obj.pressure,
         "goals": sorted(g.slug for g in obj.goals.all()),
         "techniques": sorted(t.slug for t in obj.techniques.all()),
-        "only_for": obj.only_for_condition.slug if obj.only_for_condition_id else None,
+        "only_for": obj.only_for_condition.slug if obj.only_for_condition else None,
         "published": obj.published,
         "reviewed_on": obj.reviewed_on,
         "next_review_on": obj.next_review_on,
@@ -102,9 +102,9 @@ def _finding(obj: Finding) -> dict[str, Any]:
     return {
         "slug": obj.slug,
         "source": obj.source.slug,
-        "therapy": obj.therapy.slug if obj.therapy_id else None,
+        "therapy": obj.therapy.slug if obj.therapy else None,
         "therapy_kind": obj.therapy_kind,
-        "technique": obj.technique.slug if obj.technique_id else None,
+        "technique": obj.technique.slug if obj.technique else None,
         "goal": obj.goal.slug,
         "outcome": obj.outcome,
         "better": obj.better_when,
@@ -128,9 +128,9 @@ def _finding(obj: Finding) -> dict[str, Any]:
 def _harm(obj: Harm) -> dict[str, Any]:
     return {
         "slug": obj.slug,
-        "therapy": obj.therapy.slug if obj.therapy_id else None,
+        "therapy": obj.therapy.slug if obj.therapy else None,
         "therapy_kind": obj.therapy_kind,
-        "technique": obj.technique.slug if obj.technique_id else None,
+        "technique": obj.technique.slug if obj.technique else None,
         "category": obj.category,
         "level": obj.level,
         "description": obj.description,
@@ -141,7 +141,7 @@ def _harm(obj: Harm) -> dict[str, Any]:
         "certainty": obj.certainty,
         "clinician_checked": obj.clinician_checked,
         "context": obj.context,
-        "source": obj.source.slug if obj.source_id else None,
+        "source": obj.source.slug if obj.source else None,
         "position": obj.position,
     }
 
@@ -251,7 +251,7 @@ def catalogue_export() -> dict[str, Any]:
     """Return the whole catalogue and evidence as a catalogue file's content."""
     data: dict[str, Any] = {"version": f"export {timezone.now():%Y-%m-%d %H:%M:%S %Z}"}
     for section in SECTIONS:
-        queryset = MODELS[section].objects.order_by(*ORDER[section])
+        queryset = MODELS[section]._default_manager.order_by(*ORDER[section])
         queryset = QUERIES.get(section, lambda qs: qs)(queryset)
         records = []
         for obj in queryset:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
@@ -112,7 +112,7 @@ def _load_record(
 
     instance = existing.get(natural_key(section, record))
     creating = instance is None
-    if creating:
+    if instance is None:
         instance = model(**values)
     else:
         differs = _differs(instance, values, section, record)
@@ -134,7 +134,8 @@ def _load_record(
     except ValidationError as exc:
         errors.extend(_messages(where, exc, section))
         return
-    instance._change_reason = f"{LOADED_REASON}, version {version}"
+    # Read by simple_history while saving (untyped, so mypy knows no such attribute).
+    instance._change_reason = f"{LOADED_REASON}, version {version}"  # type: ignore[attr-defined]
     instance.save()
     for name, (target, model_field) in MANY_TO_MANY.get(section, {}).items():
         slugs = record.get(name) or []
@@ -157,7 +158,7 @@ def _changed_since_loaded(instance: models.Model) -> bool:
     Its latest history row must be the loader's and hold the values the record has now, so a
     write that made no history row (a queryset update) also counts as a change.
     """
-    latest = instance.history.first()
+    latest = instance.history.first()  # type: ignore[attr-defined]  # simple_history's manager
     if latest is None or not (latest.history_change_reason or "").startswith(LOADED_REASON):
         return True
     return any(
@@ -170,19 +171,21 @@ def _find(loaded: dict[str, dict[str, models.Model]], section: str, slug: str):
     found = loaded[section].get(slug)
     if found is None:
         # A reference may point at a record that exists in the database but not in the file.
-        found = MODELS[section].objects.filter(slug=slug).first()
+        found = MODELS[section]._default_manager.filter(slug=slug).first()
     return found
 
 
 def _existing_by_key(section: str) -> dict[tuple, models.Model]:
     """Return the section's records already in the database by natural key (one query)."""
-    model = MODELS[section]
+    # The section's model, whichever it is (hence Any), has the fields read here;
+    # _default_manager is its `objects`, by the name Django gives it on any model.
+    records: Any = MODELS[section]._default_manager
     if section == "crisis_contacts":
-        return {(c.region, c.name): c for c in model.objects.all()}
+        return {(c.region, c.name): c for c in records.all()}
     if section == "safety_rules":
-        rules = model.objects.select_related("condition", "therapy")
+        rules = records.select_related("condition", "therapy")
         return {(r.condition.slug, r.therapy.slug): r for r in rules}
-    return {(r.slug,): r for r in model.objects.all()}
+    return {(r.slug,): r for r in records.all()}
 
 
 def _remember(loaded, section: str, record: dict[str, Any], instance: models.Model) -> None:
@@ -195,12 +198,13 @@ def _empty_values(model: type[models.Model], field: Field) -> dict[str, Any]:
         names = [field.to_model or field.name]
     else:
         names = [name for name, file_name in EXPANDED_FIELDS.items() if file_name == field.name]
-    return {name: model._meta.get_field(name).get_default() for name in names}
+    # The catalogue file's fields are concrete ones, never a reverse relation.
+    return {name: cast(models.Field, model._meta.get_field(name)).get_default() for name in names}
 
 
 def _differs(instance: models.Model, values: dict[str, Any], section: str, record) -> bool:
     for name, value in values.items():
-        field = instance._meta.get_field(name)
+        field = cast(models.Field, instance._meta.get_field(name))  # concrete, as above
         if field.is_relation:
             if getattr(instance, field.attname) != getattr(value, "pk", None):
                 return True

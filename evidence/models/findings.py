@@ -15,7 +15,7 @@ from evidence.models.subjects import (
 from therapies.models import Goal
 
 
-class FindingQuerySet(models.QuerySet):
+class FindingQuerySet(models.QuerySet["Finding"]):
     def published(self) -> "FindingQuerySet":
         return self.filter(source__status=Source.Status.PUBLISHED)
 

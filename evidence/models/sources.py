@@ -1,14 +1,21 @@
 """Where a claim comes from: a citable source, its review state and its link health."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
-class SourceQuerySet(models.QuerySet):
-    def published(self) -> "SourceQuerySet":
+
+class SourceQuerySet(models.QuerySet["Source"]):
+    def published(self) -> SourceQuerySet:
         return self.filter(status=Source.Status.PUBLISHED)
 
 
@@ -71,6 +78,9 @@ class Source(models.Model):
 
     history = HistoricalRecords()
     objects = SourceQuerySet.as_manager()
+    # Read by simple_history while saving, when set for that one save: who changed it and why.
+    _history_user: User | None
+    _change_reason: str
 
     class Meta:
         ordering = ["-year", "title"]

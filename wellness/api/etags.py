@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from typing import TYPE_CHECKING
 
 from django.db import connection
 from django.http import HttpResponse
@@ -23,6 +24,11 @@ from rest_framework.response import Response
 
 from wellness import process_cache
 from wellness.selectors import catalogue_change_marker
+
+if TYPE_CHECKING:
+    from rest_framework.viewsets import ReadOnlyModelViewSet as _ViewSet
+else:
+    _ViewSet = object  # mixed into a view set, which comes after it in the bases
 
 # Bump when the shape of a read response changes, so clients do not keep an old representation.
 REPRESENTATION_VERSION = "1"
@@ -76,7 +82,7 @@ def _keep(key: str, response: HttpResponse) -> None:
     process_cache.rendered_keep(key, kept, timeout=CACHE_TIMEOUT)
 
 
-class CatalogueETagMixin:
+class CatalogueETagMixin(_ViewSet):
     """Answer ``list`` and ``retrieve`` with a weak ETag and honour ``If-None-Match``.
 
     Public answers are kept in the cache; the view names the query parameters its list reads
@@ -86,7 +92,11 @@ class CatalogueETagMixin:
     def list_query_parameters(self) -> frozenset[str]:
         return frozenset()
 
-    def _conditional(self, render, request, names: frozenset[str], *args, **kwargs) -> Response:
+    def sees_everything(self) -> bool:
+        """Return whether this user may see drafts (the view set says)."""
+        raise NotImplementedError
+
+    def _conditional(self, render, request, names: frozenset[str], *args, **kwargs) -> HttpResponse:
         public = not self.sees_everything()
         tag = _digest(
             REPRESENTATION_VERSION,
@@ -100,17 +110,19 @@ class CatalogueETagMixin:
         keep = public and _plainly_spelled(request.META.get("QUERY_STRING", ""), names)
         key = _cache_key(tag, request) if keep else ""
         wanted = parse_etags(request.headers.get("If-None-Match", ""))
+        response: HttpResponse  # a kept answer is the rendered bytes, not a DRF Response
         if _opaque(etag) in {_opaque(given) for given in wanted}:
             response = Response(status=status.HTTP_304_NOT_MODIFIED)
         elif keep and (kept := _cached(key)) is not None:
             response = kept
         else:
-            response = render(request, *args, **kwargs)
+            fresh: Response = render(request, *args, **kwargs)
             # Keep only what is committed: a transaction that rolls back could leave an answer
             # under a marker that later means something else.
             committed = not connection.in_atomic_block
-            if keep and committed and response.status_code == status.HTTP_200_OK:
-                response.add_post_render_callback(lambda rendered: _keep(key, rendered))
+            if keep and committed and fresh.status_code == status.HTTP_200_OK:
+                fresh.add_post_render_callback(lambda rendered: _keep(key, rendered))
+            response = fresh
         if response.status_code in (status.HTTP_200_OK, status.HTTP_304_NOT_MODIFIED):
             response["ETag"] = etag
             # Always revalidate; staff answers include drafts, so shared caches must not keep them.
@@ -121,7 +133,8 @@ class CatalogueETagMixin:
             patch_vary_headers(response, ("Authorization", "Cookie"))
         return response
 
-    def list(self, request, *args, **kwargs) -> Response:
+    # A kept answer is a plain HttpResponse, which DRF sends as it is; its stubs say Response.
+    def list(self, request, *args, **kwargs) -> HttpResponse:  # type: ignore[override]
         names = self.list_query_parameters()
         return self._conditional(self.render_list, request, names, *args, **kwargs)
 
@@ -129,5 +142,5 @@ class CatalogueETagMixin:
         """Answer the list afresh (a view checks its query parameters here, when not kept)."""
         return super().list(request, *args, **kwargs)
 
-    def retrieve(self, request, *args, **kwargs) -> Response:
+    def retrieve(self, request, *args, **kwargs) -> HttpResponse:  # type: ignore[override]
         return self._conditional(super().retrieve, request, frozenset(), *args, **kwargs)

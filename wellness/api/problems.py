@@ -55,7 +55,8 @@ class ProblemSerializer(serializers.Serializer):
     title = serializers.CharField(help_text="A short summary of the kind of problem.")
     status = serializers.IntegerField(help_text="The HTTP status code.")
     detail = serializers.CharField(help_text="What went wrong this time, in plain words.")
-    errors = FieldErrorSerializer(
+    # A declared field: DRF's metaclass takes it out of the class, so Serializer.errors stays.
+    errors = FieldErrorSerializer(  # type: ignore[assignment]
         many=True, required=False, help_text="Only for invalid input: one entry per problem."
     )
 

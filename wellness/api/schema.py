@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from drf_spectacular import openapi
 from rest_framework.permissions import SAFE_METHODS, AllowAny
@@ -82,7 +82,9 @@ class AutoSchema(openapi.AutoSchema):
             statuses.append(429)
         return sorted(statuses)
 
-    def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
+    def _get_response_bodies(
+        self, direction: Literal["request", "response"] = "response"
+    ) -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)
         problem = self.resolve_serializer(ProblemSerializer, direction).ref
         for status in self._problem_statuses():

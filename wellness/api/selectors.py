@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 
-from evidence.models import Finding, Harm, SafetyRule, Source
+from evidence.models import Finding, FindingQuerySet, Harm, SafetyRule, Source
 from therapies.models import Condition, CrisisContact, Goal, NextStep, Technique, Therapy
 
 
@@ -19,7 +19,7 @@ def _public_rules() -> QuerySet[SafetyRule]:
     )
 
 
-def _findings() -> QuerySet[Finding]:
+def _findings() -> FindingQuerySet:
     # statement_for reads the therapy's or technique's name; the source and goal go by slug.
     return Finding.objects.select_related("therapy", "technique", "goal", "source")
 

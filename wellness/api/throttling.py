@@ -28,7 +28,8 @@ class _ScopedThrottle(BaseThrottle):
         rates = api_settings.DEFAULT_THROTTLE_RATES
         if self.scope not in rates:
             raise ImproperlyConfigured(f"Set a throttle rate for the {self.scope!r} scope.")
-        return rates[self.scope]
+        # DRF's stubs type the rates as numbers; they are "count/period" strings (or None).
+        return rates[self.scope]  # type: ignore[return-value]
 
     def counted(self, request, view) -> str | None:
         """Return who is counted (a client address or a user), or None for not counted."""
@@ -36,7 +37,9 @@ class _ScopedThrottle(BaseThrottle):
 
     def allow_request(self, request, view) -> bool:
         rate = self.get_rate()
-        who = self.counted(request, view) if rate is not None else None
+        if rate is None:
+            return True
+        who = self.counted(request, view)
         if who is None:
             return True
         self.retry_after = rate_limit_hit(f"api-{self.scope}", who, Rate.parse(rate))

@@ -79,7 +79,9 @@ def cached_public_page(*, query: Mapping[str, int] | None = None) -> Callable[[V
 
 def not_kept(response: HttpResponse) -> HttpResponse:
     """Mark an answer to a value the view could not use (there is no end of those): not kept."""
-    response.keep_in_cache = False
+    # A marker of ours on the response, read by the decorator above; HttpResponse has no such
+    # attribute to type it by.
+    response.keep_in_cache = False  # type: ignore[attr-defined]
     return response
 
 

@@ -6,6 +6,7 @@ Both are read from the query string: filters and therapy names are not health an
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import cast
 
 from django import forms
 
@@ -20,7 +21,7 @@ class TherapyFilterForm(forms.Form):
 
     def __init__(self, *args, goals: Iterable[Goal], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["goal"].choices = [(goal.slug, goal.label) for goal in goals]
+        cast(forms.ChoiceField, self.fields["goal"]).choices = [(g.slug, g.label) for g in goals]
 
 
 class CompareForm(forms.Form):
@@ -36,7 +37,9 @@ class CompareForm(forms.Form):
 
     def __init__(self, *args, therapies: Iterable[Therapy], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["therapies"].choices = [(t.slug, t.name) for t in therapies]
+        cast(forms.ChoiceField, self.fields["therapies"]).choices = [
+            (t.slug, t.name) for t in therapies
+        ]
 
     def clean_therapies(self) -> list[str]:
         # The same therapy twice counts once; keep the order the person chose them in.

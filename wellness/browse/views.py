@@ -7,6 +7,8 @@ runs a fixed number of queries whatever the catalogue size.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -139,7 +141,7 @@ def compare(request: HttpRequest) -> HttpResponse:
         findings = list(selectors.findings_for_therapies(therapies=therapies))
         catalogue = catalogue_snapshot()
         columns = [(t, presenters.formats_text(t)) for t in therapies]
-        rows = {
+        rows: dict[str, Any] = {
             "goal_rows": presenters.goal_rows(therapies=therapies, findings=findings),
             "harm_rows": presenters.harm_rows(
                 harms=[harms_shown_for(t, catalogue) for t in therapies]

@@ -48,6 +48,7 @@ from wellness.recommender.facts import (
     TherapyFacts,
 )
 from wellness.recommender.result import (
+    Benefit,
     Crisis,
     Excluded,
     GoalGap,
@@ -64,6 +65,11 @@ from wellness.recommender.snapshot import CatalogueSnapshot, Ranked, benefit_of
 # each value it does not meet weighs 2; free for only some people weighs 1 to someone who
 # needs it free.
 VALUE_MISS_WEIGHT = {"approach": 2, "time": 2, "cost": 2, "cost-some": 1}
+
+# A suitable therapy's place: (-score, clearances, cautions, distance, made for, name, slug).
+_Rank = tuple[int, int, int, int, int, str, str]
+# A suitable therapy: its place, itself, its evidence by goal, its rules and the values it misses.
+_Suitable = tuple[_Rank, TherapyFacts, dict[str, Ranked], list[RuleFacts], tuple[str, ...]]
 
 
 def recommend(
@@ -89,9 +95,7 @@ def recommend(
     conditions = sorted(yes, key=lambda c: (catalogue.conditions[c].position, c))
     evidence = _evidence_for(goals, yes, catalogue)
 
-    suitable: list[
-        tuple[tuple, TherapyFacts, dict[str, Ranked], list[RuleFacts], tuple[str, ...]]
-    ] = []
+    suitable: list[_Suitable] = []
     values = answers.states_values
     excluded, set_aside = [], []
     matched: set[str] = set()
@@ -142,7 +146,7 @@ def recommend(
     )
 
 
-def _first(item: tuple) -> tuple:
+def _first(item: _Suitable) -> _Rank:
     return item[0]
 
 
@@ -171,6 +175,8 @@ def _evidence_for(
     brings no evidence for this person.
     """
     not_given = {t for t, conditions in catalogue.techniques_not_for.items() if conditions & yes}
+    by_technique = catalogue.therapies_by_technique or {}  # never None once the snapshot is made
+    by_kind = catalogue.therapies_by_kind or {}
     matched: dict[str, dict[str, Ranked]] = {}
     for goal in goals:
         evidence = catalogue.evidence_by_goal.get(goal)
@@ -186,15 +192,15 @@ def _evidence_for(
         for technique, ranked in evidence.by_technique.items():
             if technique in not_given:
                 continue
-            for slug in catalogue.therapies_by_technique.get(technique, ()):
+            for slug in by_technique.get(technique, ()):
                 if slug in parts or slug not in evidence.decided:
                     parts.setdefault(slug, []).append(ranked)
         for kind, general in evidence.by_kind.items():
-            for slug in catalogue.therapies_by_kind.get(kind, ()):
+            for slug in by_kind.get(kind, ()):
                 if slug in parts or slug not in evidence.decided:
                     parts.setdefault(slug, []).append(general)
-        for slug, ranked in parts.items():
-            matched.setdefault(slug, {})[goal] = ranked[0].merged(*ranked[1:])
+        for slug, found in parts.items():
+            matched.setdefault(slug, {})[goal] = found[0].merged(*found[1:])
     return matched
 
 
@@ -238,7 +244,7 @@ def _recommendation(
     misses: tuple[str, ...] = (),
 ) -> Recommendation:
     matched_goals = tuple(g for g in goals if g in evidence)
-    benefits = []
+    benefits: list[Benefit] = []
     score = 0
     supporting = 0
     for goal in matched_goals:
@@ -288,21 +294,19 @@ def _gap(goal: str, yes: frozenset[str], catalogue: CatalogueSnapshot) -> GoalGa
     # only such evidence is about says so. Only read for a goal nothing matched, so walking a
     # kind's therapies costs nothing usually.
     not_given = {t for t, conditions in catalogue.techniques_not_for.items() if conditions & yes}
+    by_technique = catalogue.therapies_by_technique or {}  # never None once the snapshot is made
+    by_kind = catalogue.therapies_by_kind or {}
     helped = {slug for slug in evidence.own if slug in catalogue.therapies}
     general = [
-        *(
-            catalogue.therapies_by_technique.get(t, ())
-            for t in evidence.by_technique
-            if t not in not_given
-        ),
-        *(catalogue.therapies_by_kind.get(k, ()) for k in evidence.by_kind),
+        *(by_technique.get(t, ()) for t in evidence.by_technique if t not in not_given),
+        *(by_kind.get(k, ()) for k in evidence.by_kind),
     ]
     helped.update(s for slugs in general for s in slugs if s not in evidence.decided)
     withheld = any(
         s not in evidence.decided
         for t in evidence.by_technique
         if t in not_given
-        for s in catalogue.therapies_by_technique.get(t, ())
+        for s in by_technique.get(t, ())
     )
     directions = {note.direction for note in notes}
     if helped and all(_made_for_others(catalogue.therapies[slug], yes) for slug in helped):

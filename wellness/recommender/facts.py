@@ -44,7 +44,7 @@ class _PickledByArguments:
 
     __slots__ = ()
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[type[_PickledByArguments], tuple[object, ...]]:
         names = _INIT_FIELDS.get(type(self))
         if names is None:
             fields = dataclasses.fields(self)  # type: ignore[arg-type]

@@ -17,21 +17,25 @@ from wellness.recommender.facts import (
     HarmFacts,
     NextStepFacts,
     RuleFacts,
+    SourceRef,
     TherapyFacts,
     WarningSignFacts,
     _PickledByArguments,
 )
 from wellness.recommender.result import Benefit
 
+# One shared ``(source,)`` tuple per source, for the benefits that cite it.
+CitedSources = dict[SourceRef, tuple[SourceRef, ...]]
 
-def _rank(finding: FindingFacts) -> tuple:
+
+def _rank(finding: FindingFacts) -> tuple[int, bool, str]:
     """Best first: higher certainty, then a therapy's own finding before a general one, slug."""
     return (-CERTAINTY_WEIGHT[finding.certainty], finding.therapy is None, finding.slug)
 
 
-def benefit_of(finding: FindingFacts, cited: dict | None = None) -> Benefit:
+def benefit_of(finding: FindingFacts, cited: CitedSources | None = None) -> Benefit:
     """Return what a card or a goal's note shows of a finding."""
-    sources = (finding.source,)
+    sources: tuple[SourceRef, ...] = (finding.source,)
     if cited is not None:
         # A large catalogue cites each source many times: one tuple each saves memory.
         sources = cited.setdefault(finding.source, sources)
@@ -55,7 +59,7 @@ class Ranked:
     benefits: tuple[Benefit, ...]
 
     @classmethod
-    def of(cls, findings: list[FindingFacts], cited: dict) -> Ranked:
+    def of(cls, findings: list[FindingFacts], cited: CitedSources) -> Ranked:
         ranked = sorted(findings, key=_rank)
         return cls(tuple(ranked), tuple(benefit_of(f, cited) for f in ranked))
 
@@ -85,7 +89,7 @@ class GoalEvidence:
     notes: tuple[FindingFacts, ...]  # the findings that are not a benefit, for "no good option"
 
     @classmethod
-    def of(cls, findings: tuple[FindingFacts, ...], cited: dict) -> GoalEvidence:
+    def of(cls, findings: tuple[FindingFacts, ...], cited: CitedSources) -> GoalEvidence:
         """Index one goal's findings; ``cited`` shares one sources tuple per source."""
         own: dict[str, list[FindingFacts]] = {}
         decided: set[str] = set()
@@ -116,7 +120,7 @@ class GoalEvidence:
 _REPLACED_BY_SPECIFIC = frozenset({"time", "cost"})
 
 
-def _harm_order(harm: HarmFacts) -> tuple:
+def _harm_order(harm: HarmFacts) -> tuple[int, int, str]:
     return (HARM_ORDER.get(harm.category, len(HARM_ORDER)), harm.position, harm.slug)
 
 
@@ -164,7 +168,7 @@ class CatalogueSnapshot(_PickledByArguments):
 
     def __post_init__(self) -> None:
         # Frozen: the indexes are set once, here, and never change after.
-        cited: dict = {}
+        cited: CitedSources = {}
         if self.therapies_by_kind is None:
             by_kind: dict[str, list[str]] = {}
             for slug, therapy in self.therapies.items():

@@ -9,6 +9,9 @@ screening questions share one page, each with its own yes or no. Every step is a
 
 from __future__ import annotations
 
+from typing import cast
+
+from django import forms
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -200,7 +203,7 @@ def _crisis(request: HttpRequest) -> HttpResponse:
 
 
 def _choices_step(
-    request: HttpRequest, url_name: str, form_class: type, template: str, **extra
+    request: HttpRequest, url_name: str, form_class: type[forms.Form], template: str, **extra
 ) -> HttpResponse:
     """Ask one page of choices whose fields are answers of the same names; a question left
     out (only on an optional page) is kept as not answered."""
@@ -243,6 +246,14 @@ def values(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _labels(field: forms.Field) -> dict[str, str]:
+    """Return a choice field's labels by value."""
+    # A choice field keeps its choices as (value, label) pairs; the stubs type them as anything
+    # a field accepts as choices.
+    choices = cast(forms.ChoiceField, field).choices
+    return dict(cast("list[tuple[str, str]]", choices))
+
+
 def check(request: HttpRequest) -> HttpResponse:
     """Show every answer with a link to change it, then the button for the results."""
     conditions = _conditions()
@@ -251,8 +262,8 @@ def check(request: HttpRequest) -> HttpResponse:
     if missing:
         return redirect(missing)
     labels = dict(Goal.objects.values_list("slug", "label"))
-    format_labels = dict(PreferencesForm.base_fields["format"].choices)
-    pressure_labels = dict(PreferencesForm.base_fields["pressure"].choices)
+    format_labels = _labels(PreferencesForm.base_fields["format"])
+    pressure_labels = _labels(PreferencesForm.base_fields["pressure"])
     context = {
         "goals": [labels[g] for g in answers["goals"] if g in labels],
         "goals_url": reverse("questions-goals"),
@@ -268,7 +279,7 @@ def check(request: HttpRequest) -> HttpResponse:
         "pressure": pressure_labels[answers["pressure"]],
         "preferences_url": reverse("questions-preferences"),
         "values": [
-            (field.label, dict(field.choices).get(answers[name]) if answers[name] else None)
+            (field.label, _labels(field).get(answers[name]) if answers[name] else None)
             for name, field in ValuesForm.base_fields.items()
         ],
         "values_url": reverse("questions-values"),

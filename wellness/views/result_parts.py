@@ -194,7 +194,9 @@ def shared_kind_evidence(
         for ranked in catalogue.evidence_by_goal[goal].by_kind.values()
         for finding in ranked.findings
     }
-    sections, findings, harms = [], set(), set()
+    sections: list[KindEvidence] = []
+    findings: set[str] = set()
+    harms: set[str] = set()
     for kind, recs in by_kind.items():
         if len(recs) < 2:
             continue

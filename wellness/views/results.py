@@ -119,7 +119,7 @@ def _context(
 
 
 # What matters to the person, as the summary repeats it back ("talking, free").
-VALUE_WORDS = {
+VALUE_WORDS: dict[tuple[str, str | None], str] = {
     ("approach", "talk"): "talking",
     ("approach", "touch"): "hands-on",
     ("time", "sessions"): "sessions only",

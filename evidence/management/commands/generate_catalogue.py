@@ -30,7 +30,7 @@ from decimal import Decimal
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from simple_history.utils import bulk_create_with_history
 
 from evidence.models import Certainty, Finding, SafetyRule, Source
@@ -226,7 +226,7 @@ def catalogue_generate_synthetic(
         source_ids = list(_synthetic(Source).order_by("slug").values_list("id", flat=True))
 
         offered: list[list[int]] = []
-        links = []
+        links: list[Model] = []
         for therapy_id in therapy_ids:
             chosen = pick.sample(goal_ids, min(len(goal_ids), pick.randint(1, 3)))
             offered.append(chosen)
@@ -235,7 +235,7 @@ def catalogue_generate_synthetic(
 
         w = _width(findings)
         kinds = [Therapy.Kind.TALKING, Therapy.Kind.MASSAGE]
-        batch = []
+        batch: list[Finding] = []
         for i in range(1, findings + 1):
             n = pick.randrange(len(therapy_ids))
             kind_wide = i % KIND_WIDE_EVERY == 0
@@ -275,7 +275,7 @@ def catalogue_generate_synthetic(
         Finding.objects.bulk_create(batch)
 
         pairs: set[tuple[int, int]] = set()
-        batch = []
+        rule_batch: list[SafetyRule] = []
         for i in range(rules):
             while True:
                 pair = (pick.choice(condition_ids), pick.choice(therapy_ids))
@@ -283,7 +283,7 @@ def catalogue_generate_synthetic(
                     pairs.add(pair)
                     break
             effect = pick.weighted(EFFECTS)
-            batch.append(
+            rule_batch.append(
                 SafetyRule(
                     condition_id=pair[0],
                     therapy_id=pair[1],
@@ -292,10 +292,10 @@ def catalogue_generate_synthetic(
                     source_id=source_ids[i % len(source_ids)],
                 )
             )
-            if len(batch) == batch_size:
-                SafetyRule.objects.bulk_create(batch)
-                batch = []
-        SafetyRule.objects.bulk_create(batch)
+            if len(rule_batch) == batch_size:
+                SafetyRule.objects.bulk_create(rule_batch)
+                rule_batch = []
+        SafetyRule.objects.bulk_create(rule_batch)
 
     _analyze()
     return {

@@ -116,7 +116,8 @@ class AnswersSerializer(serializers.Serializer):
             if slug not in known
         }
         if unknown:
-            raise serializers.ValidationError(unknown)
+            # Errors by the list's index, as DRF gives them; its stubs allow only text keys.
+            raise serializers.ValidationError(unknown)  # type: ignore[arg-type]
         return goals
 
     def validate_conditions(self, conditions: list[str]) -> list[str]:
@@ -131,7 +132,8 @@ class AnswersSerializer(serializers.Serializer):
             if slug not in known
         }
         if unknown:
-            raise serializers.ValidationError(unknown)
+            # Errors by the list's index, as DRF gives them; its stubs allow only text keys.
+            raise serializers.ValidationError(unknown)  # type: ignore[arg-type]
         return conditions
 
     def asked(self) -> Asked:

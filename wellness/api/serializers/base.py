@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -14,6 +14,11 @@ from rest_framework import serializers
 from rest_framework.relations import MANY_RELATION_KWARGS
 
 from evidence.models import Source
+
+if TYPE_CHECKING:
+    _FieldBase = serializers.Field
+else:
+    _FieldBase = object  # mixed in before a field class, which comes after it in the bases
 
 
 class AllowedChoiceField(serializers.ChoiceField):
@@ -28,7 +33,7 @@ class AllowedChoiceField(serializers.ChoiceField):
         }
 
 
-class _Strict:
+class _Strict(_FieldBase):
     """Take only JSON values of the field's own type: no 0 for false, no 12 for "12"."""
 
     accepts: tuple[type, ...] = (str,)
@@ -110,7 +115,7 @@ class SlugRefField(serializers.SlugRelatedField):
 
     @classmethod
     def many_init(cls, *args: Any, **kwargs: Any) -> SlugRefListField:
-        list_kwargs = {"child_relation": cls(*args, **kwargs)}
+        list_kwargs: dict[str, Any] = {"child_relation": cls(*args, **kwargs)}
         list_kwargs.update({k: v for k, v in kwargs.items() if k in MANY_RELATION_KWARGS})
         return SlugRefListField(**list_kwargs)
 
@@ -186,7 +191,7 @@ class CleanModelSerializer(serializers.ModelSerializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)
-        model = self.Meta.model
+        model: type[models.Model] = self.Meta.model
         many_to_many = {field.name for field in model._meta.many_to_many}
         instance = copy.copy(self.instance) if self.instance is not None else model()
         for name, value in attrs.items():

@@ -32,19 +32,23 @@ class FormatsField(serializers.ListField):
             **kwargs,
         )
 
-    def to_representation(self, therapy: Therapy) -> list[str]:
+    # With source="*" it reads the whole therapy and writes its format fields: not the lists
+    # the stubs of a ListField expect.
+    def to_representation(self, therapy: Therapy) -> list[str]:  # type: ignore[override]
         return [name for name, field in FORMAT_FIELDS.items() if getattr(therapy, field)]
 
-    def to_internal_value(self, data: Any) -> dict[str, bool]:
+    def to_internal_value(self, data: Any) -> dict[str, bool]:  # type: ignore[override]
         chosen = set(super().to_internal_value(data))
         return {field: name in chosen for name, field in FORMAT_FIELDS.items()}
 
 
 class TherapySerializer(serializers.ModelSerializer):
     formats = FormatsField(read_only=True)
-    goals = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
-    techniques = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
-    only_for_condition = serializers.SlugRelatedField(
+    goals = serializers.SlugRelatedField[Goal](slug_field="slug", many=True, read_only=True)
+    techniques = serializers.SlugRelatedField[Technique](
+        slug_field="slug", many=True, read_only=True
+    )
+    only_for_condition = serializers.SlugRelatedField[Condition](
         slug_field="slug",
         read_only=True,
         allow_null=True,
@@ -63,7 +67,8 @@ class TherapySerializer(serializers.ModelSerializer):
         root = self.root
         catalogue = getattr(root, "_catalogue", None)
         if catalogue is None:
-            catalogue = root._catalogue = catalogue_snapshot()
+            # Kept on the root serializer for this response alone.
+            catalogue = root._catalogue = catalogue_snapshot()  # type: ignore[attr-defined]
         return [harm_dict(harm) for harm in harms_shown_for(therapy, catalogue)]
 
     class Meta:
@@ -173,7 +178,7 @@ class ConditionSerializer(CleanModelSerializer):
         model = Condition
         fields = ["slug", "question", "help_text", "is_crisis", "active", "position"]
         # The single-crisis-question constraint is checked by full_clean, with its own message.
-        extra_kwargs = {"is_crisis": {"validators": []}}
+        extra_kwargs: dict[str, dict[str, Any]] = {"is_crisis": {"validators": []}}
 
 
 class CrisisContactSerializer(CleanModelSerializer):

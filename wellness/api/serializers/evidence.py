@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -19,9 +19,18 @@ from wellness.api.serializers.base import (
     SourceRefField,
 )
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+# A field named "source" is marked `# type: ignore[assignment]`: the stubs take it for the
+# `source` attribute every DRF field has, but DRF's metaclass moves declared fields out of the
+# class, so that attribute is untouched.
+
 
 class FindingSerializer(serializers.ModelSerializer):
-    therapy = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    therapy = serializers.SlugRelatedField[Therapy](
+        slug_field="slug", read_only=True, allow_null=True
+    )
     # Empty when the finding is about one therapy, or reports no number.
     therapy_kind = serializers.ChoiceField(
         choices=Therapy.Kind.choices, allow_blank=True, read_only=True
@@ -29,8 +38,10 @@ class FindingSerializer(serializers.ModelSerializer):
     effect_measure = serializers.ChoiceField(
         choices=Finding.Measure.choices, allow_blank=True, read_only=True
     )
-    technique = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
-    goal = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    technique = serializers.SlugRelatedField[Technique](
+        slug_field="slug", read_only=True, allow_null=True
+    )
+    goal = serializers.SlugRelatedField[Goal](slug_field="slug", read_only=True)
     statement = serializers.SerializerMethodField(
         help_text="The finding in plain words, with its numbers, their range and certainty."
     )
@@ -42,7 +53,7 @@ class FindingSerializer(serializers.ModelSerializer):
         read_only=True,
         help_text="True while a certainty rated by our team awaits a clinician's check.",
     )
-    source = SourceRefField()
+    source = SourceRefField()  # type: ignore[assignment]
 
     class Meta:
         model = Finding
@@ -83,7 +94,7 @@ class FindingSerializer(serializers.ModelSerializer):
 
 
 class FindingWriteSerializer(CleanModelSerializer):
-    source = SlugRefField(queryset=Source.objects.all())
+    source = SlugRefField(queryset=Source.objects.all())  # type: ignore[assignment]
     therapy = SlugRefField(
         queryset=Therapy.objects.all(),
         allow_null=True,
@@ -126,11 +137,15 @@ class FindingWriteSerializer(CleanModelSerializer):
 
 
 class HarmSerializer(serializers.ModelSerializer):
-    therapy = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    therapy = serializers.SlugRelatedField[Therapy](
+        slug_field="slug", read_only=True, allow_null=True
+    )
     therapy_kind = serializers.ChoiceField(
         choices=Therapy.Kind.choices, allow_blank=True, read_only=True
     )
-    technique = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    technique = serializers.SlugRelatedField[Technique](
+        slug_field="slug", read_only=True, allow_null=True
+    )
     certainty = serializers.ChoiceField(
         choices=Certainty.choices,
         allow_blank=True,
@@ -150,7 +165,7 @@ class HarmSerializer(serializers.ModelSerializer):
         read_only=True,
         help_text="For the time it asks or its cost, in one word; empty otherwise.",
     )
-    source = PublishedSourceRefField(help_text="Null when it has none, or it is not published.")
+    source = PublishedSourceRefField(help_text="Null when it has none, or it is not published.")  # type: ignore[assignment]
 
     class Meta:
         model = Harm
@@ -183,10 +198,10 @@ class HarmSerializer(serializers.ModelSerializer):
 class SourceStaffSerializer(serializers.ModelSerializer):
     """What only staff see of a source: its review and link checks."""
 
-    submitted_by = serializers.SlugRelatedField(
+    submitted_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
         slug_field="username", read_only=True, allow_null=True
     )
-    reviewed_by = serializers.SlugRelatedField(
+    reviewed_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
         slug_field="username", read_only=True, allow_null=True
     )
 
@@ -276,9 +291,9 @@ class SourceWriteSerializer(CleanModelSerializer):
 
 
 class SafetyRuleSerializer(serializers.ModelSerializer):
-    therapy = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    condition = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    source = PublishedSourceRefField(help_text="Null while the source is not yet published.")
+    therapy = serializers.SlugRelatedField[Therapy](slug_field="slug", read_only=True)
+    condition = serializers.SlugRelatedField[Condition](slug_field="slug", read_only=True)
+    source = PublishedSourceRefField(help_text="Null while the source is not yet published.")  # type: ignore[assignment]
 
     class Meta:
         model = SafetyRule
@@ -289,7 +304,7 @@ class SafetyRuleSerializer(serializers.ModelSerializer):
 class SafetyRuleWriteSerializer(CleanModelSerializer):
     therapy = SlugRefField(queryset=Therapy.objects.all())
     condition = SlugRefField(queryset=Condition.objects.all())
-    source = SlugRefField(queryset=Source.objects.all())
+    source = SlugRefField(queryset=Source.objects.all())  # type: ignore[assignment]
 
     constraint_fields = {
         "safety_rule_one_per_condition_and_therapy": "therapy",
@@ -304,7 +319,7 @@ class SafetyRuleWriteSerializer(CleanModelSerializer):
 class HarmWriteSerializer(CleanModelSerializer):
     therapy = SlugRefField(queryset=Therapy.objects.all(), allow_null=True, required=False)
     technique = SlugRefField(queryset=Technique.objects.all(), allow_null=True, required=False)
-    source = SlugRefField(
+    source = SlugRefField(  # type: ignore[assignment]
         queryset=Source.objects.all(),
         allow_null=True,
         required=False,

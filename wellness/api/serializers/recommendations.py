@@ -24,6 +24,11 @@ from wellness.recommender import Benefit, GoalGap, Result, SetAside
 # --- The response ----------------------------------------------------------------------------
 
 
+# A field named "source" is marked `# type: ignore[assignment]`: the stubs take it for the
+# `source` attribute every DRF field has, but DRF's metaclass moves declared fields out of the
+# class, so that attribute is untouched.
+
+
 class TherapyRefSerializer(serializers.Serializer):
     slug = serializers.CharField()
     name = serializers.CharField()
@@ -66,7 +71,7 @@ class HarmRefSerializer(serializers.Serializer):
         allow_blank=True,
         help_text="For the time it asks or its cost, in one word; empty otherwise.",
     )
-    source = SourceRefSerializer(allow_null=True)
+    source = SourceRefSerializer(allow_null=True)  # type: ignore[assignment]
 
 
 class WarningSerializer(serializers.Serializer):
@@ -77,13 +82,13 @@ class WarningSerializer(serializers.Serializer):
         "caution: fine with adjustments.",
     )
     message = serializers.CharField()
-    source = SourceRefSerializer(allow_null=True)
+    source = SourceRefSerializer(allow_null=True)  # type: ignore[assignment]
 
 
 class ReasonSerializer(serializers.Serializer):
     condition = serializers.CharField()
     message = serializers.CharField()
-    source = SourceRefSerializer(allow_null=True)
+    source = SourceRefSerializer(allow_null=True)  # type: ignore[assignment]
 
 
 class RecommendationSerializer(serializers.Serializer):
@@ -166,7 +171,7 @@ class WarningSignSerializer(serializers.Serializer):
     condition = serializers.CharField(help_text="The screening question answered yes.")
     signs = serializers.CharField(help_text="What to look out for, in plain words.")
     action = serializers.CharField(help_text="Who to call and how soon.")
-    source = SourceRefSerializer(allow_null=True)
+    source = SourceRefSerializer(allow_null=True)  # type: ignore[assignment]
 
 
 class ResultSerializer(serializers.Serializer):

@@ -71,7 +71,7 @@ class CatalogueViewSet(CatalogueETagMixin, viewsets.ModelViewSet):
     def render_list(self, request, *args: Any, **kwargs: Any) -> Response:
         # Check every query parameter first, so one 400 names all the bad ones.
         query = request.query_params.dict()  # plain values: an empty one is invalid, not absent
-        forms = [PageQuerySerializer(data=query)]
+        forms: list[serializers.Serializer] = [PageQuerySerializer(data=query)]
         if self.filter_serializer_class is not None:
             forms.append(self.filter_serializer_class(data=query))
         errors: dict[str, Any] = {}
