@@ -12,7 +12,7 @@ from outbox import jobs
 from outbox.models import JobRequest
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractUser as User
+    from django.contrib.auth.models import User
 
 LINK_CHECK_TASK = "evidence.check_source_link"
 CITATION_IMPORT_TASK = "evidence.import_citation"

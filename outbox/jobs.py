@@ -25,7 +25,7 @@ from django.utils import timezone
 from outbox.models import JobRequest
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractUser as User
+    from django.contrib.auth.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -110,9 +110,10 @@ def job_request(
 
 def job_requested_in_this_transaction(*, task: str) -> bool:
     """Say whether the open transaction has already asked for a job of this task."""
+    # Three items a callback since Django 5.0 (savepoints, callback, robust); the stubs say two.
+    callbacks: list[tuple[object, ...]] = list(connection.run_on_commit)
     return connection.in_atomic_block and any(
-        isinstance(callback, _Send) and callback.task == task
-        for _sids, callback, _robust in connection.run_on_commit
+        isinstance(entry[1], _Send) and entry[1].task == task for entry in callbacks
     )
 
 
@@ -130,7 +131,7 @@ def _task(name: str) -> Task:
 def job_send(*, job_id: int, task: str) -> None:
     """Send a job's message to the workers (or run it now, in the embedded default)."""
     try:
-        _task(task).apply_async(args=[job_id])
+        _task(task).apply_async(args=(job_id,))
     except Exception:
         # The row stays waiting; the sweeper sends it again once the broker is back.
         logger.warning("Could not send job %s (%s); it will be sent again", job_id, task)

@@ -37,7 +37,7 @@ def production_is_configured(app_configs, **kwargs) -> list[checks.CheckMessage]
     """
     if settings.DEBUG:
         return []
-    problems = []
+    problems: list[checks.CheckMessage] = []
     key = _secret_key()
     if not key or key == DEVELOPMENT_SECRET_KEY or len(key) < SECRET_KEY_MIN_LENGTH:
         problems.append(

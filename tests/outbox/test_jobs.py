@@ -104,7 +104,7 @@ def test_a_committed_request_runs_its_task(django_capture_on_commit_callbacks, m
     with django_capture_on_commit_callbacks(execute=True):
         job = jobs.job_request(task=LINK_CHECK_TASK, args={"source": source.pk})
 
-    assert sent == [[job.pk]]
+    assert sent == [(job.pk,)]
 
 
 def test_a_broker_that_cannot_be_reached_leaves_the_request_for_the_sweeper(monkeypatch, settings):

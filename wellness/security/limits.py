@@ -184,8 +184,9 @@ class PublicRequestLimitsMiddleware:
         if request.path_info.startswith(API_PREFIX):
             return None
         match = request.resolver_match
-        scope = THROTTLED_VIEWS.get(match.url_name) if match else None
-        if scope and (request.method in UNSAFE_METHODS or match.url_name in THROTTLED_ON_GET):
+        name = match.url_name if match else None
+        scope = THROTTLED_VIEWS.get(name) if name else None
+        if scope and (request.method in UNSAFE_METHODS or name in THROTTLED_ON_GET):
             retry_after = rate_limit_hit(scope, client_ip(request) or "unknown", self.rates[scope])
             if retry_after is not None:
                 return too_many_requests(request, retry_after)
