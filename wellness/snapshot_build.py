@@ -169,9 +169,7 @@ def _build() -> CatalogueSnapshot:
         "slug",
         "name",
         "kind",
-        "in_person",
-        "online",
-        "group",
+        *Therapy.FORMAT_FIELDS.values(),
         "pressure",
         "only_for_condition__slug",
         "what_to_expect",
@@ -180,7 +178,7 @@ def _build() -> CatalogueSnapshot:
         key = tuple(offered)
         if key not in formats:
             formats[key] = frozenset(
-                f for f, yes in zip(("in-person", "online", "group"), key, strict=True) if yes
+                f for f, yes in zip(Therapy.FORMAT_FIELDS, key, strict=True) if yes
             )
         slug = share[slug]
         therapies[slug] = TherapyFacts(

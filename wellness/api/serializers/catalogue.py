@@ -12,32 +12,27 @@ from wellness.api.serializers.base import AllowedChoiceField, CleanModelSerializ
 from wellness.api.serializers.evidence import FindingSerializer, SafetyRuleSerializer
 from wellness.api.serializers.recommendations import HarmRefSerializer
 from wellness.api.serializers.result_dicts import harm_dict
-from wellness.recommender import FORMATS
 from wellness.selectors import catalogue_snapshot, harms_shown_for
-
-# The engine's name of a delivery format -> the Therapy field that says it is offered.
-FORMAT_FIELDS = {name: name.replace("-", "_") for name in FORMATS}
 
 
 class FormatsField(serializers.ListField):
     """The ways a therapy is offered, as a list such as ``["in-person", "online"]``."""
 
-    model_fields = tuple(FORMAT_FIELDS.values())
+    model_fields = tuple(Therapy.FORMAT_FIELDS.values())
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(
-            child=AllowedChoiceField(choices=FORMATS),
+            child=AllowedChoiceField(choices=Therapy.Format.values),
             allow_empty=False,
             source="*",
             **kwargs,
         )
 
     def to_representation(self, therapy: Therapy) -> list[str]:
-        return [name for name, field in FORMAT_FIELDS.items() if getattr(therapy, field)]
+        return therapy.offered_formats()
 
     def to_internal_value(self, data: Any) -> dict[str, bool]:
-        chosen = set(super().to_internal_value(data))
-        return {field: name in chosen for name, field in FORMAT_FIELDS.items()}
+        return Therapy.format_fields(super().to_internal_value(data))
 
 
 class TherapySerializer(serializers.ModelSerializer):
