@@ -71,15 +71,7 @@ def read(request: HttpRequest) -> dict[str, Any]:
 
 def write(response: HttpResponse, answers: dict[str, Any]) -> None:
     """Keep the answers in the person's browser for an hour at most (the cookie's lifetime)."""
-    response.set_signed_cookie(
-        COOKIE,
-        json.dumps(clean(answers), separators=(",", ":")),
-        salt=SALT,
-        max_age=MAX_AGE_SECONDS,
-        httponly=True,
-        samesite="Lax",
-        secure=not settings.DEBUG,
-    )
+    _set(response, COOKIE, SALT, answers, max_age=MAX_AGE_SECONDS)
 
 
 def forget(response: HttpResponse) -> None:
@@ -89,10 +81,22 @@ def forget(response: HttpResponse) -> None:
 
 def keep_for_results(response: HttpResponse, answers: dict[str, Any]) -> None:
     """Keep the answers for the results pages: until the browser closes, an hour at most."""
+    _set(response, RESULTS_COOKIE, RESULTS_SALT, answers)
+
+
+def _set(
+    response: HttpResponse,
+    name: str,
+    salt: str,
+    answers: dict[str, Any],
+    max_age: int | None = None,
+) -> None:
+    # Signed and unreadable by scripts; over HTTPS only, except when debugging locally.
     response.set_signed_cookie(
-        RESULTS_COOKIE,
+        name,
         json.dumps(clean(answers), separators=(",", ":")),
-        salt=RESULTS_SALT,
+        salt=salt,
+        max_age=max_age,
         httponly=True,
         samesite="Lax",
         secure=not settings.DEBUG,

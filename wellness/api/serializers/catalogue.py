@@ -14,6 +14,25 @@ from wellness.api.serializers.recommendations import HarmRefSerializer
 from wellness.api.serializers.result_dicts import harm_dict
 from wellness.selectors import catalogue_snapshot, harms_shown_for
 
+# What staff write about a therapy; a read adds when it changed and what the catalogue says of it.
+THERAPY_FIELDS = [
+    "slug",
+    "name",
+    "kind",
+    "summary",
+    "what_to_expect",
+    "session_minutes_min",
+    "session_minutes_max",
+    "formats",
+    "pressure",
+    "goals",
+    "techniques",
+    "only_for_condition",
+    "published",
+    "reviewed_on",
+    "next_review_on",
+]
+
 
 class FormatsField(serializers.ListField):
     """The ways a therapy is offered, as a list such as ``["in-person", "online"]``."""
@@ -63,27 +82,7 @@ class TherapySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Therapy
-        fields = [
-            "slug",
-            "name",
-            "kind",
-            "summary",
-            "what_to_expect",
-            "session_minutes_min",
-            "session_minutes_max",
-            "formats",
-            "pressure",
-            "goals",
-            "techniques",
-            "only_for_condition",
-            "published",
-            "reviewed_on",
-            "next_review_on",
-            "updated_at",
-            "safety_rules",
-            "findings",
-            "harms",
-        ]
+        fields = [*THERAPY_FIELDS, "updated_at", "safety_rules", "findings", "harms"]
         read_only_fields = fields
 
 
@@ -108,23 +107,7 @@ class TherapyWriteSerializer(CleanModelSerializer):
 
     class Meta:
         model = Therapy
-        fields = [
-            "slug",
-            "name",
-            "kind",
-            "summary",
-            "what_to_expect",
-            "session_minutes_min",
-            "session_minutes_max",
-            "formats",
-            "pressure",
-            "goals",
-            "techniques",
-            "only_for_condition",
-            "published",
-            "reviewed_on",
-            "next_review_on",
-        ]
+        fields = THERAPY_FIELDS
 
 
 class TechniqueSerializer(CleanModelSerializer):

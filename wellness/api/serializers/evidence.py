@@ -275,6 +275,9 @@ class SourceWriteSerializer(CleanModelSerializer):
         extra_kwargs = {"note": {"help_text": "For curators only; never shown to the public."}}
 
 
+SAFETY_RULE_FIELDS = ["id", "therapy", "condition", "effect", "message", "source"]
+
+
 class SafetyRuleSerializer(serializers.ModelSerializer):
     therapy = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     condition = serializers.SlugRelatedField(slug_field="slug", read_only=True)
@@ -282,7 +285,7 @@ class SafetyRuleSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = SafetyRule
-        fields = ["id", "therapy", "condition", "effect", "message", "source"]
+        fields = SAFETY_RULE_FIELDS
         read_only_fields = fields
 
 
@@ -298,7 +301,7 @@ class SafetyRuleWriteSerializer(CleanModelSerializer):
 
     class Meta:
         model = SafetyRule
-        fields = ["id", "therapy", "condition", "effect", "message", "source"]
+        fields = SAFETY_RULE_FIELDS
 
 
 class HarmWriteSerializer(CleanModelSerializer):
