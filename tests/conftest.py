@@ -140,6 +140,19 @@ def admin_form_data():
 
 
 @pytest.fixture
+def login(request, client):
+    """Return a function that logs the test client in as a role (a fixture's name), or not at
+    all for "anonymous"."""
+
+    def log_in(role: str):
+        if role != "anonymous":
+            client.force_login(request.getfixturevalue(role))
+        return client
+
+    return log_in
+
+
+@pytest.fixture
 def fast_password_hashing(settings):
     """Hash the factories' passwords cheaply: tests that make many users need not pay for PBKDF2."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

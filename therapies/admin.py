@@ -81,7 +81,7 @@ class TherapyAdmin(HistoryAdmin):
             {
                 "fields": [
                     ("session_minutes_min", "session_minutes_max"),
-                    ("in_person", "online", "group"),
+                    tuple(Therapy.FORMAT_FIELDS.values()),
                     "pressure",
                 ]
             },

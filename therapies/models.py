@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -28,6 +29,16 @@ class Therapy(models.Model):
         GENTLE = "gentle", "Gentle"
         FIRM = "firm", "Firm"
         NOT_APPLICABLE = "n/a", "Not applicable"
+
+    class Format(models.TextChoices):
+        """The ways a therapy is offered, each said by a yes/no field of its own."""
+
+        IN_PERSON = "in-person", "In person"
+        ONLINE = "online", "Online"
+        GROUP = "group", "In a group"
+
+    # Each way a therapy is offered -> the field that says it is (the name with "_" for "-").
+    FORMAT_FIELDS = {f.value: f.value.replace("-", "_") for f in Format}
 
     slug = models.SlugField(max_length=80, unique=True)
     name = models.CharField(max_length=120)
@@ -125,6 +136,16 @@ class Therapy(models.Model):
 
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
+
+    def offered_formats(self) -> list[str]:
+        """Return the ways this therapy is offered, in the order of ``Format``."""
+        return [name for name, field in self.FORMAT_FIELDS.items() if getattr(self, field)]
+
+    @classmethod
+    def format_fields(cls, formats: Iterable[str]) -> dict[str, bool]:
+        """Return the format fields' values for a therapy offered in these ways (and no other)."""
+        chosen = set(formats)
+        return {field: name in chosen for name, field in cls.FORMAT_FIELDS.items()}
 
 
 class Goal(models.Model):

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core import signing
 from django.http import HttpRequest, HttpResponse
 
-from wellness.recommender import VALUE_CHOICES, Answers
+from wellness.recommender import PREFERENCE_CHOICES, VALUE_CHOICES, Answers
 
 COOKIE = "wellness_answers"
 SALT = "wellness.answers"
@@ -25,8 +25,6 @@ RESULTS_SALT = "wellness.results"
 # A person who walks away mid-way does not leave answers readable in the browser for long.
 MAX_AGE_SECONDS = 60 * 60
 
-FORMATS = ("any", "in-person", "online", "group")
-PRESSURES = ("any", "gentle", "firm")
 # What matters to you: optional. None until the page is answered; "any" for no preference.
 VALUES = VALUE_CHOICES
 
@@ -54,11 +52,7 @@ def clean(data: Any) -> dict[str, Any]:
         answers["conditions"] = {
             k: v for k, v in conditions.items() if isinstance(k, str) and v in ("yes", "no")
         }
-    if data.get("format") in FORMATS:
-        answers["format"] = data["format"]
-    if data.get("pressure") in PRESSURES:
-        answers["pressure"] = data["pressure"]
-    for name, allowed in VALUES.items():
+    for name, allowed in (PREFERENCE_CHOICES | VALUES).items():
         if data.get(name) in allowed:
             answers[name] = data[name]
     return answers
@@ -77,15 +71,7 @@ def read(request: HttpRequest) -> dict[str, Any]:
 
 def write(response: HttpResponse, answers: dict[str, Any]) -> None:
     """Keep the answers in the person's browser for an hour at most (the cookie's lifetime)."""
-    response.set_signed_cookie(
-        COOKIE,
-        json.dumps(clean(answers), separators=(",", ":")),
-        salt=SALT,
-        max_age=MAX_AGE_SECONDS,
-        httponly=True,
-        samesite="Lax",
-        secure=not settings.DEBUG,
-    )
+    _set(response, COOKIE, SALT, answers, max_age=MAX_AGE_SECONDS)
 
 
 def forget(response: HttpResponse) -> None:
@@ -95,10 +81,22 @@ def forget(response: HttpResponse) -> None:
 
 def keep_for_results(response: HttpResponse, answers: dict[str, Any]) -> None:
     """Keep the answers for the results pages: until the browser closes, an hour at most."""
+    _set(response, RESULTS_COOKIE, RESULTS_SALT, answers)
+
+
+def _set(
+    response: HttpResponse,
+    name: str,
+    salt: str,
+    answers: dict[str, Any],
+    max_age: int | None = None,
+) -> None:
+    # Signed and unreadable by scripts; over HTTPS only, except when debugging locally.
     response.set_signed_cookie(
-        RESULTS_COOKIE,
+        name,
         json.dumps(clean(answers), separators=(",", ":")),
-        salt=RESULTS_SALT,
+        salt=salt,
+        max_age=max_age,
         httponly=True,
         samesite="Lax",
         secure=not settings.DEBUG,

@@ -2,6 +2,11 @@
 
 from django import forms
 
+from therapies.models import Therapy
+from wellness.recommender import FORMATS, PRESSURES
+
+NO_PREFERENCE = ("any", "No preference")
+
 
 class GoalsForm(forms.Form):
     goals = forms.MultipleChoiceField(
@@ -48,18 +53,13 @@ class HealthForm(forms.Form):
 class PreferencesForm(forms.Form):
     format = forms.ChoiceField(
         label="How would you like to have therapy?",
-        choices=[
-            ("any", "No preference"),
-            ("in-person", "In person"),
-            ("online", "Online"),
-            ("group", "In a group"),
-        ],
+        choices=[NO_PREFERENCE, *((f, Therapy.Format(f).label) for f in FORMATS)],
         widget=forms.RadioSelect,
         error_messages={"required": "Select how you would like to have therapy, or no preference"},
     )
     pressure = forms.ChoiceField(
         label="If you have a massage, how firm would you like it?",
-        choices=[("any", "No preference"), ("gentle", "Gentle"), ("firm", "Firm")],
+        choices=[NO_PREFERENCE, *((p, Therapy.Pressure(p).label) for p in PRESSURES)],
         widget=forms.RadioSelect,
         error_messages={"required": "Select how firm you would like a massage, or no preference"},
     )

@@ -1,11 +1,14 @@
-"""Build the catalogue snapshot from the database: a fixed number of queries, rows not models."""
+"""Build the catalogue snapshot from the database: a fixed number of queries, rows not models.
+
+Therapies, goals, questions, findings, rules and crisis lines are read here; the records beside
+them in ``snapshot_records``; how rows are read (chunks, shared strings, one reference per
+source) is ``snapshot_rows``. The catalogue's history says when it last changed.
+"""
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import functools
-import gc
 from collections import defaultdict
 from decimal import Decimal
 from typing import NamedTuple, cast
@@ -15,22 +18,26 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from evidence.harm_statements import harm_statement_for
 from evidence.models import Finding, Harm, SafetyRule, Source, WarningSign
 from evidence.statements import statement_for
 from therapies.models import Condition, CrisisContact, Goal, NextStep, Technique, Therapy
+from wellness import snapshot_records as records
 from wellness.recommender import (
     CatalogueSnapshot,
     ConditionFacts,
     CrisisContactFacts,
     FindingFacts,
     GoalFacts,
-    HarmFacts,
-    NextStepFacts,
     RuleFacts,
-    SourceRef,
     TherapyFacts,
-    WarningSignFacts,
+)
+from wellness.snapshot_rows import (
+    CHUNK,
+    LINK_FIELDS,
+    SOURCE_FIELDS,
+    Shared,
+    SourceRefs,
+    cyclic_gc_paused,
 )
 from wellness.snapshot_version import _version
 
@@ -64,54 +71,11 @@ class _FindingRow(NamedTuple):
 
 
 _STATEMENT_FIELDS = _FindingRow._fields[4:]
-_SOURCE_FIELDS = ("source_id", "source__status", "source__slug", "source__title", "source__year")
-_LINK_FIELDS = ("source__doi", "source__url", "source__pmid")
-# Read in chunks, as rows rather than model instances: at 100,000 findings, instances cost
-# seconds and hundreds of megabytes (tests/benchmarks/README.md has the figures).
-_CHUNK = 2000
-
-
-class _Shared(dict):
-    """Hand back one string object for each distinct value: rows repeat slugs and choices."""
-
-    def __missing__(self, key: str) -> str:
-        self[key] = key
-        return key
-
-
-class _SourceRefs(dict):
-    """Make one reference per source, however many findings and rules cite it."""
-
-    def ref(
-        self, source_id: int, status: str, slug: str, title: str, year, *link
-    ) -> SourceRef | None:
-        if source_id not in self:
-            if status != Source.Status.PUBLISHED:
-                self[source_id] = None
-            else:
-                # An unsaved Source words the title and chooses the link as the model does.
-                source = Source(slug=slug, title=title, year=year)
-                source.doi, source.url, source.pmid = link
-                self[source_id] = SourceRef(slug=slug, title=str(source), link=source.link)
-        return self[source_id]
-
-
-@contextlib.contextmanager
-def _cyclic_gc_paused():
-    """Pause the cyclic garbage collector: the build makes ~10 objects per finding, none in a
-    cycle, and the collector would otherwise walk the growing heap again and again (~12 %)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def catalogue_snapshot_build() -> CatalogueSnapshot:
     """Build a snapshot of the published catalogue from the database (a fixed 14 queries)."""
-    with _cyclic_gc_paused():
+    with cyclic_gc_paused():
         return _build()
 
 
@@ -162,28 +126,26 @@ def _changed_on() -> datetime.date | None:
 
 
 def _build() -> CatalogueSnapshot:
-    share = _Shared()
+    share = Shared()
     therapies: dict[str, TherapyFacts] = {}
     by_kind: dict[str, list[str]] = defaultdict(list)
     by_technique: dict[str, list[str]] = defaultdict(list)
     formats: dict[tuple[bool, bool, bool], frozenset[str]] = {}
-    techniques = _techniques_by_therapy()
+    techniques = records.techniques_by_therapy()
     rows = Therapy.objects.published().values_list(
         "slug",
         "name",
         "kind",
-        "in_person",
-        "online",
-        "group",
+        *Therapy.FORMAT_FIELDS.values(),
         "pressure",
         "only_for_condition__slug",
         "what_to_expect",
     )
-    for slug, name, kind, *offered, pressure, only_for, expect in rows.iterator(_CHUNK):
+    for slug, name, kind, *offered, pressure, only_for, expect in rows.iterator(CHUNK):
         key = tuple(offered)
         if key not in formats:
             formats[key] = frozenset(
-                f for f, yes in zip(("in-person", "online", "group"), key, strict=True) if yes
+                f for f, yes in zip(Therapy.FORMAT_FIELDS, key, strict=True) if yes
             )
         slug = share[slug]
         therapies[slug] = TherapyFacts(
@@ -209,7 +171,7 @@ def _build() -> CatalogueSnapshot:
             "slug", "question", "is_crisis", "position"
         )
     }
-    sources = _SourceRefs()
+    sources = SourceRefs()
 
     findings_by_goal: dict[str, list[FindingFacts]] = defaultdict(list)
     rows = (
@@ -227,12 +189,12 @@ def _build() -> CatalogueSnapshot:
             "technique_id",
             "technique__name",
             *_STATEMENT_FIELDS,
-            *_SOURCE_FIELDS,
-            *_LINK_FIELDS,
+            *SOURCE_FIELDS,
+            *LINK_FIELDS,
         )
     )
     statement_end = 10 + len(_STATEMENT_FIELDS)
-    for row in rows.iterator(_CHUNK):
+    for row in rows.iterator(CHUNK):
         slug, goal, therapy, technique, rated_by, checked = row[:6]
         if therapy is not None and therapy not in therapies:
             continue
@@ -266,9 +228,9 @@ def _build() -> CatalogueSnapshot:
     # Safety rules apply whatever their source's review state: a rule is never dropped silently.
     rules_by_condition: dict[str, list[RuleFacts]] = defaultdict(list)
     rows = SafetyRule.objects.order_by("condition__slug", "therapy__slug").values_list(
-        "condition__slug", "therapy__slug", "effect", "message", *_SOURCE_FIELDS, *_LINK_FIELDS
+        "condition__slug", "therapy__slug", "effect", "message", *SOURCE_FIELDS, *LINK_FIELDS
     )
-    for condition, therapy, effect, message, *source in rows.iterator(_CHUNK):
+    for condition, therapy, effect, message, *source in rows.iterator(CHUNK):
         if therapy not in therapies or condition not in conditions:
             continue
         rules_by_condition[share[condition]].append(
@@ -287,10 +249,10 @@ def _build() -> CatalogueSnapshot:
             "name", "phone", "text", "url", "when_to_use"
         )
     )
-    harms = _harms(sources, share)
-    next_steps = _next_steps(conditions, share)
-    not_for = _techniques_not_for(conditions, share)
-    warning_signs = _warning_signs(conditions, sources, share)
+    harms = records.harms(sources, share)
+    next_steps = records.next_steps(conditions, share)
+    not_for = records.techniques_not_for(conditions, share)
+    warning_signs = records.warning_signs(conditions, sources, share)
     content = (
         therapies,
         goals,
@@ -319,131 +281,3 @@ def _build() -> CatalogueSnapshot:
         changed_on=_changed_on(),
         warning_signs=warning_signs,
     )
-
-
-def _techniques_by_therapy() -> dict[str, frozenset[str]]:
-    """Return each therapy's technique slugs (one query, through the many-to-many table)."""
-    found: dict[str, set[str]] = defaultdict(set)
-    rows = Therapy.techniques.through.objects.values_list("therapy__slug", "technique__slug")
-    for therapy, technique in rows.iterator(_CHUNK):
-        found[therapy].add(technique)
-    return {therapy: frozenset(slugs) for therapy, slugs in found.items()}
-
-
-def _techniques_not_for(conditions, share) -> dict[str, frozenset[str]]:
-    """Return, for each technique not given to some people, their active conditions (one query)."""
-    found: dict[str, set[str]] = defaultdict(set)
-    rows = Technique.not_for.through.objects.values_list("technique__slug", "condition__slug")
-    for technique, condition in rows.iterator(_CHUNK):
-        if condition in conditions:
-            found[share[technique]].add(share[condition])
-    return {technique: frozenset(slugs) for technique, slugs in sorted(found.items())}
-
-
-class _HarmRow(NamedTuple):
-    """The fields of a harm that ``harm_statement_for`` reads."""
-
-    description: str
-    population: str
-    affected_percent: Decimal | None
-    affected_count: int | None
-    people_count: int | None
-    context: str
-
-
-def _harms(sources: _SourceRefs, share: _Shared) -> tuple[HarmFacts, ...]:
-    """Return the harms and burdens of the published therapies, their kinds and techniques.
-
-    Like safety rules, they are shown whatever their source's review state: a downside is never
-    hidden while its source is checked again (only the link to an unpublished source is).
-    """
-    rows = Harm.objects.order_by("slug").values_list(
-        "slug",
-        "therapy__slug",
-        "therapy_kind",
-        "technique__slug",
-        "category",
-        "certainty",
-        "position",
-        "clinician_checked",
-        "level",
-        *_HarmRow._fields,
-        *_SOURCE_FIELDS,
-        *_LINK_FIELDS,
-    )
-    harms = []
-    text_end = 9 + len(_HarmRow._fields)
-    # Every therapy's, published or not: staff reading an unpublished therapy see its downsides
-    # as they will be shown; the engine only ever asks about published ones.
-    for row in rows.iterator(_CHUNK):
-        slug, therapy, kind, technique, category, certainty, position, checked, level = row[:9]
-        source = row[text_end:]
-        harms.append(
-            HarmFacts(
-                slug=slug,
-                therapy=None if therapy is None else share[therapy],
-                kind=share[kind] or None,
-                technique=None if technique is None else share[technique],
-                category=share[category],
-                statement=harm_statement_for(_HarmRow(*row[9:text_end])),
-                certainty=share[certainty],
-                source=None if source[0] is None else sources.ref(*source),
-                position=position,
-                clinician_checked=checked,
-                level=share[level],
-            )
-        )
-    return tuple(harms)
-
-
-def _warning_signs(conditions: dict, sources: _SourceRefs, share: _Shared):
-    """Return the signs that need urgent care for the questions asked, in the order shown.
-
-    Like safety rules, they are shown whatever their source's review state (one query).
-    """
-    rows = WarningSign.objects.order_by("condition__position", "position", "slug").values_list(
-        "slug", "condition__slug", "signs", "action", *_SOURCE_FIELDS, *_LINK_FIELDS
-    )
-    return tuple(
-        WarningSignFacts(
-            slug=slug,
-            condition=share[condition],
-            signs=signs,
-            action=share[action],
-            source=sources.ref(*source),
-        )
-        for slug, condition, signs, action, *source in rows
-        if condition in conditions
-    )
-
-
-def _next_steps(conditions: dict, share: _Shared) -> tuple[NextStepFacts, ...]:
-    """Return the other paths in the order they are shown, each with the answers it is for."""
-    for_conditions: dict[int, set[str]] = defaultdict(set)
-    rows = NextStep.conditions.through.objects.values_list("nextstep_id", "condition__slug")
-    for step, condition in rows:
-        for_conditions[step].add(share[condition])
-    for_goals: dict[int, set[str]] = defaultdict(set)
-    for step, goal in NextStep.goals.through.objects.values_list("nextstep_id", "goal__slug"):
-        for_goals[step].add(share[goal])
-    steps = []
-    step_rows = NextStep.objects.order_by("position", "slug").values_list(
-        "id", "slug", "title", "text", "needs_clinician", "is_waiting"
-    )
-    asked = set(conditions)
-    for pk, slug, title, text, needs_clinician, is_waiting in step_rows:
-        named = {c for c in for_conditions.get(pk, ()) if c in asked}
-        if pk in for_conditions and not named:
-            continue  # every question it is for has been taken out of the questionnaire
-        steps.append(
-            NextStepFacts(
-                slug=slug,
-                title=title,
-                text=text,
-                conditions=frozenset(named),
-                goals=frozenset(for_goals.get(pk, ())),
-                needs_clinician=needs_clinician,
-                is_waiting=is_waiting,
-            )
-        )
-    return tuple(steps)

@@ -74,11 +74,6 @@ def _source(obj: Source) -> dict[str, Any]:
 
 
 def _therapy(obj: Therapy) -> dict[str, Any]:
-    formats = [
-        f
-        for f, on in (("in-person", obj.in_person), ("online", obj.online), ("group", obj.group))
-        if on
-    ]
     return {
         "slug": obj.slug,
         "name": obj.name,
@@ -86,7 +81,7 @@ def _therapy(obj: Therapy) -> dict[str, Any]:
         "summary": obj.summary,
         "what_to_expect": obj.what_to_expect,
         "session_minutes": [obj.session_minutes_min, obj.session_minutes_max],
-        "formats": formats,
+        "formats": obj.offered_formats(),
         "pressure": obj.pressure,
         "goals": sorted(g.slug for g in obj.goals.all()),
         "techniques": sorted(t.slug for t in obj.techniques.all()),

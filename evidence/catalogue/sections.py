@@ -92,14 +92,6 @@ def _pair(low_name: str, high_name: str) -> Callable[[Any], dict[str, Any]]:
     return lambda v: {low_name: v[0], high_name: v[1]}
 
 
-def _formats(value: list[str]) -> dict[str, bool]:
-    return {
-        "in_person": "in-person" in value,
-        "online": "online" in value,
-        "group": "group" in value,
-    }
-
-
 def _decimal_pair(value: list[Any]) -> dict[str, Decimal]:
     return {"ci_low": _decimal(value[0]), "ci_high": _decimal(value[1])}
 
@@ -185,7 +177,7 @@ SCHEMA: dict[str, tuple[Field, ...]] = {
             list,
             to_model=_pair("session_minutes_min", "session_minutes_max"),
         ),
-        Field("formats", list, to_model=_formats),
+        Field("formats", list, to_model=Therapy.format_fields),
         Field("pressure", str),
         Field("goals", list, to_model=_set_later),
         Field("techniques", list, required=False, to_model=_set_later),
@@ -280,7 +272,7 @@ SCHEMA: dict[str, tuple[Field, ...]] = {
 # Fields whose file value is a list of a fixed length and item type.
 LIST_SHAPES: dict[tuple[str, str], tuple[int | None, type | tuple[type, ...], set[str] | None]] = {
     ("therapies", "session_minutes"): (2, int, None),
-    ("therapies", "formats"): (None, str, {"in-person", "online", "group"}),
+    ("therapies", "formats"): (None, str, set(Therapy.FORMAT_FIELDS)),
     ("therapies", "goals"): (None, str, None),
     ("therapies", "techniques"): (None, str, None),
     ("techniques", "not_for"): (None, str, None),
@@ -339,9 +331,7 @@ MANY_TO_MANY: dict[str, dict[str, tuple[str, str]]] = {
 EXPANDED_FIELDS: dict[str, str] = {
     "session_minutes_min": "session_minutes",
     "session_minutes_max": "session_minutes",
-    "in_person": "formats",
-    "online": "formats",
-    "group": "formats",
+    **dict.fromkeys(Therapy.FORMAT_FIELDS.values(), "formats"),
     "effect_value": "value",
     "ci_low": "ci",
     "ci_high": "ci",

@@ -41,6 +41,12 @@ def seeded(seeded_module, db):
     """The real seed catalogue, loaded once per module."""
 
 
+def field_errors(response) -> dict[str, str]:
+    """Return each refused field of a 400 answer with its message."""
+    assert response.status_code == 400, response.content
+    return {e["field"]: e["message"] for e in response.json()["errors"]}
+
+
 def token_client(user) -> APIClient:
     """Return a client that authenticates as this user with an API token."""
     client = APIClient()

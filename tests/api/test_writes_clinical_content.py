@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from evidence.models import Finding, Harm
-from tests.api.test_writes import field_errors
+from tests.api.conftest import field_errors
 from tests.factories import (
     ConditionFactory,
     FindingFactory,

@@ -18,24 +18,14 @@ import argparse
 import json
 import os
 import platform
-import re
-import secrets
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-VAR = ROOT / "var" / "bench"
-LUA = Path(__file__).with_name("wrk.lua")
-BIN = Path(sys.executable).parent
+from tests.benchmarks.web_requests import Endpoint, check, count_queries, prepare_requests, wrk
+from tests.benchmarks.web_server import ROOT, VAR, Server, configure, free_port, manage, prepare
 
 # The answers each size is asked for. At the large size a synthetic goal stands for a typical
 # one (about 200 therapies have evidence for it); "sleep" is also asked, because the seed's
@@ -47,21 +37,9 @@ ANSWERS = {
         "conditions": ["pregnancy", "synthetic-condition-001"],
     },
 }
+
+
 THERAPY = "swedish-massage"
-PROXIED = {"X-Forwarded-Proto": "https"}
-
-
-@dataclass(frozen=True)
-class Endpoint:
-    name: str
-    method: str
-    path: str
-    body: bytes = b""
-    content_type: str = ""
-    form: bool = False  # an HTML form post: needs the CSRF cookie and token, as a browser sends
-    results: bool = False  # a results page: needs the answers cookie the results POST sets
-    target: float | None = None  # the least requests/s as a share of H
-    max_queries: int | None = None
 
 
 @dataclass
@@ -114,320 +92,6 @@ def endpoints(size: str) -> list[Endpoint]:
     return chosen
 
 
-# --- Set-up ----------------------------------------------------------------------------------
-
-
-def configure(port: int) -> None:
-    """Set the production environment, for the server and for this process alike."""
-    VAR.mkdir(parents=True, exist_ok=True)
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="wellness.settings",
-        DEBUG="false",
-        SECRET_KEY=secrets.token_urlsafe(48),
-        ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
-        STATIC_ROOT=str(VAR / "static"),
-        BENCH_BARE_VIEW="1",
-        # Rate limits count every request as in production, but never refuse one: wrk is one
-        # client, where production has many.
-        API_RATE_RECOMMENDATIONS="1000000/second",
-        RATE_QUESTIONS="1000000/second",
-        RATE_RESULTS="1000000/second",
-        WEB_CONCURRENCY=os.environ.get("BENCH_WORKERS", "2"),
-        GUNICORN_BIND=f"127.0.0.1:{port}",
-        GUNICORN_ACCESS_LOG=str(VAR / "access.log"),
-        # As behind the TLS-terminating proxy production has: every request says it came over
-        # https, so the site neither redirects it nor refuses its secure cookies.
-        SECURE_PROXY_SSL_HEADER="HTTP_X_FORWARDED_PROTO,https",
-        LOG_LEVEL="WARNING",
-    )
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{VAR / 'bench.sqlite3'}")
-
-
-def manage(*args: str) -> None:
-    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, check=True)
-
-
-def prepare(size: str, generate_args: list[str]) -> None:
-    manage("migrate", "--noinput", "-v0")
-    manage("load_catalogue")
-    if size == "large":
-        manage("generate_catalogue", *generate_args)
-    else:
-        manage("generate_catalogue", "--clear")
-
-
-def origin(base: str) -> str:
-    return base.replace("http://", "https://", 1)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """gunicorn with the repo's gunicorn.conf.py, in its own process group."""
-
-    def __init__(self, base: str) -> None:
-        self.base = base
-        self.log = open(VAR / "gunicorn.log", "ab")  # noqa: SIM115 - closed in stop()
-        self.process = subprocess.Popen(
-            [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py"],
-            cwd=ROOT,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-
-    def wait_ready(self, timeout: float = 180) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise SystemExit(f"gunicorn stopped; see {VAR / 'gunicorn.log'}")
-            try:
-                bare = urllib.request.Request(self.base + "/bench/bare/", headers=PROXIED)  # noqa: S310
-                with urllib.request.urlopen(bare, timeout=5) as r:  # noqa: S310
-                    if r.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.5)
-        raise SystemExit(f"gunicorn did not answer in {timeout:.0f} s")
-
-    def workers(self) -> list[int]:
-        pids = []
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            try:
-                fields = stat.read_text().rsplit(")", 1)[1].split()
-            except (OSError, IndexError):
-                continue
-            if int(fields[1]) == self.process.pid:
-                pids.append(int(stat.parent.name))
-        return sorted(pids)
-
-    def memory_mb(self) -> list[tuple[float, float]]:
-        """Return each worker's resident and proportional (shared pages split) size, in MB."""
-        sizes = []
-        for pid in self.workers():
-            try:
-                rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
-            except OSError:
-                continue
-            rss, pss = (
-                int(re.search(rf"^{key}:\s+(\d+)", rollup, re.M).group(1)) / 1024
-                for key in ("Rss", "Pss")
-            )
-            sizes.append((rss, pss))
-        return sizes
-
-    def wait_idle(self, timeout: float = 300) -> None:
-        """Wait until no worker is busy: a slow endpoint's queued requests outlive its wrk run."""
-        ticks = os.sysconf("SC_CLK_TCK")
-        deadline = time.monotonic() + timeout
-
-        def cpu() -> int:
-            total = 0
-            for pid in self.workers():
-                try:
-                    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-                except OSError:
-                    continue
-                total += int(fields[11]) + int(fields[12])  # utime + stime
-            return total
-
-        while time.monotonic() < deadline:
-            before = cpu()
-            time.sleep(0.5)
-            if cpu() - before <= ticks * 0.02:  # under 2 % of a core over half a second
-                return
-        raise SystemExit("gunicorn stayed busy after its load stopped")
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=40)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.log.close()
-
-
-# --- Requests --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Prepared:
-    body: bytes
-    content_type: str
-    cookie: str
-
-
-def prepare_requests(base: str, size: str, chosen: list[Endpoint]) -> dict[str, Prepared]:
-    """Return each endpoint's body and headers; a form gets a real CSRF cookie and token."""
-    from wellness.answers import to_token
-
-    answers = ANSWERS[size]
-    token = to_token(
-        {
-            "goals": answers["goals"],
-            "conditions": dict.fromkeys(answers["conditions"], "yes"),
-            "format": "any",
-            "pressure": "any",
-        }
-    )
-    # As a browser does: read a page with a form for the CSRF cookie and the form's token.
-    page = urllib.request.Request(base + "/questions/goals/", headers=PROXIED)  # noqa: S310
-    with urllib.request.urlopen(page, timeout=30) as response:  # noqa: S310
-        html = response.read().decode()
-        cookie = next(
-            c.split(";", 1)[0]
-            for c in response.headers.get_all("Set-Cookie")
-            if c.startswith("csrftoken=")
-        )
-    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
-    form = urllib.parse.urlencode({"csrfmiddlewaretoken": csrf, "answers": token}).encode()
-    results_cookie = _results_cookie(base, form, cookie)
-    prepared = {}
-    for e in chosen:
-        if e.form:
-            prepared[e.name] = Prepared(form, "application/x-www-form-urlencoded", cookie)
-        elif e.results:
-            prepared[e.name] = Prepared(b"", "", results_cookie)
-        else:
-            prepared[e.name] = Prepared(e.body, e.content_type, "")
-    return prepared
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-def _results_cookie(base: str, form: bytes, csrf_cookie: str) -> str:
-    """Post the answers as the check page does, and return the results cookie it sets."""
-    request = urllib.request.Request(  # noqa: S310 - our own server on loopback
-        base + "/results/",
-        data=form,
-        method="POST",
-        headers={
-            **PROXIED,
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Cookie": csrf_cookie,
-            "Origin": origin(base),
-        },
-    )
-    opener = urllib.request.build_opener(_NoRedirect)
-    try:
-        response = opener.open(request, timeout=30)
-    except urllib.error.HTTPError as error:  # the 303, not followed
-        response = error
-    return next(
-        c.split(";", 1)[0]
-        for c in response.headers.get_all("Set-Cookie")
-        if c.startswith("wellness_results=")
-    )
-
-
-def check(base: str, endpoint: Endpoint, prepared: Prepared) -> None:
-    """Stop unless the endpoint answers 200 to exactly what wrk will send."""
-    request = urllib.request.Request(  # noqa: S310 - our own server on loopback
-        base + endpoint.path,
-        data=prepared.body or None,
-        method=endpoint.method,
-        headers={
-            **PROXIED,
-            **{
-                k: v
-                for k, v in (("Content-Type", prepared.content_type), ("Cookie", prepared.cookie))
-                if v
-            },
-            **({"Origin": origin(base)} if endpoint.form else {}),
-        },
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=120) as response:  # noqa: S310
-            status, body = response.status, response.read()
-    except urllib.error.HTTPError as error:
-        status, body = error.code, b""
-    if status != 200:
-        raise SystemExit(f"{endpoint.name}: {endpoint.method} {endpoint.path} answered {status}")
-    if endpoint.results and b'id="summary"' not in body:
-        raise SystemExit(f"{endpoint.name}: the answers cookie did not bring the results")
-
-
-def wrk(base: str, endpoint: Endpoint, prepared: Prepared, seconds: int, connections: int) -> dict:
-    body_file = VAR / "body"
-    body_file.write_bytes(prepared.body)
-    env = {
-        **os.environ,
-        "BENCH_METHOD": endpoint.method,
-        "BENCH_BODY_FILE": str(body_file) if prepared.body else "",
-        "BENCH_CONTENT_TYPE": prepared.content_type,
-        "BENCH_COOKIE": prepared.cookie,
-        # A browser posting a form over https says where from; CSRF protection checks it.
-        "BENCH_ORIGIN": origin(base) if endpoint.form else "",
-    }
-    command = [
-        "wrk",
-        "-t1",
-        f"-c{connections}",
-        f"-d{seconds}s",
-        "--timeout",
-        "30s",
-        "-s",
-        str(LUA),
-        base + endpoint.path,
-    ]
-    output = subprocess.run(command, env=env, capture_output=True, text=True, check=True).stdout
-    line = next(ln for ln in output.splitlines() if ln.startswith("BENCH "))
-    return json.loads(line.removeprefix("BENCH "))
-
-
-def count_queries(chosen: list[Endpoint], prepared: dict[str, Prepared]) -> dict[str, tuple]:
-    """Return each endpoint's SQL queries once warm, and the size of its answer, in-process."""
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.db import connection, connections
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-
-    # The worst case: a request that reads the change marker, as one does each
-    # CATALOGUE_MARKER_MAX_AGE; the others in between run none.
-    settings.CATALOGUE_MARKER_MAX_AGE = 0
-    client = Client()
-    counts = {}
-    for endpoint in chosen:
-        request = prepared[endpoint.name]
-        client.cookies.clear()
-        client.cookies.load(request.cookie)  # as the browser's Cookie header holds them
-
-        def send(endpoint=endpoint, request=request):
-            return client.generic(
-                endpoint.method,
-                endpoint.path,
-                data=request.body,
-                content_type=request.content_type or "application/octet-stream",
-                secure=True,
-            )
-
-        send()  # warm: this process's snapshot, caches and connection
-        with CaptureQueriesContext(connection) as queries:
-            response = send()
-        if response.status_code != 200:
-            raise SystemExit(f"{endpoint.name} answered {response.status_code} in-process")
-        if endpoint.results and b'id="summary"' not in response.content:
-            raise SystemExit(f"{endpoint.name}: no results in-process (the answers cookie?)")
-        counts[endpoint.name] = (len(queries), len(response.content))
-    connections.close_all()
-    return counts
-
-
-# --- The run ---------------------------------------------------------------------------------
-
-
 def machine() -> str:
     cpu = next(
         (
@@ -462,7 +126,7 @@ def run_size(size: str, args: argparse.Namespace, port: int) -> list[Measure]:
         server.wait_ready()
         server.wait_idle()
         started = server.memory_mb()  # before any request but the bare view's
-        prepared = prepare_requests(base, size, chosen)
+        prepared = prepare_requests(base, ANSWERS[size], chosen)
         for endpoint in chosen:
             check(base, endpoint, prepared[endpoint.name])
         server.wait_idle()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from tests.evidence.test_seed_catalogue import GOALS, MASSAGE
+from tests.evidence.seed import GOALS, MASSAGE
 from wellness import answers as answer_store
 from wellness.recommender import Answers, Result, recommend
 from wellness.selectors import catalogue_snapshot_build

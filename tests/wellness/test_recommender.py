@@ -2,133 +2,22 @@
 needed."""
 
 import ast
-import dataclasses
 import sys
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
-from wellness.recommender import (
-    Answers,
-    CatalogueSnapshot,
-    ConditionFacts,
-    CrisisContactFacts,
-    FindingFacts,
-    GoalFacts,
-    HarmFacts,
-    NextStepFacts,
-    RuleFacts,
-    SourceRef,
-    TherapyFacts,
-    recommend,
+from tests.wellness.engine_catalogues import (
+    answer_sets,
+    catalogues,
+    finding,
+    rule,
+    slugs,
+    snapshot,
+    therapy,
 )
-
-SOURCE = SourceRef("trial", "A trial", "https://example.org/trial")
-
-
-def therapy(
-    slug,
-    kind="massage",
-    formats=("in-person",),
-    pressure="gentle",
-    name=None,
-    *,
-    only_for=None,
-    techniques=(),
-):
-    return TherapyFacts(
-        slug,
-        name or slug.title(),
-        kind,
-        frozenset(formats),
-        pressure,
-        only_for,
-        frozenset(techniques),
-    )
-
-
-def finding(
-    slug,
-    goal,
-    *,
-    therapy=None,
-    kind=None,
-    technique=None,
-    direction="benefit",
-    certainty="moderate",
-):
-    return FindingFacts(
-        slug, therapy, kind, goal, direction, certainty, f"{slug} statement", SOURCE, technique
-    )
-
-
-def rule(therapy, condition, effect, message=None):
-    return RuleFacts(therapy, condition, effect, message or f"{effect} {therapy}", SOURCE)
-
-
-def harm(slug, category, *, therapy=None, kind=None, technique=None, position=0):
-    return HarmFacts(
-        slug, therapy, kind, technique, category, f"{slug} statement", "", SOURCE, position
-    )
-
-
-# The catalogue's other paths, in the order shown: one for everyone, "wait and see", one for a
-# yes-answer that needs a clinician, and one for a goal and a yes-answer together.
-NEXT_STEPS = (
-    NextStepFacts(
-        "midwife-swelling",
-        "Tell your midwife",
-        "t",
-        frozenset({"pregnancy"}),
-        frozenset({"pain"}),
-        needs_clinician=True,
-    ),
-    NextStepFacts("midwife", "Talk to your midwife", "t", frozenset({"pregnancy"})),
-    NextStepFacts("talk-to-gp", "Talk to your GP", "t"),
-    NextStepFacts("grief-support", "Lean on people", "t", goals=frozenset({"grief"})),
-    NextStepFacts("wait-and-see", "Wait and see", "t", is_waiting=True),
-)
-
-
-def snapshot(
-    therapies,
-    findings=(),
-    rules=(),
-    goals=("sleep", "pain", "grief", "mood"),
-    *,
-    harms=(),
-    next_steps=NEXT_STEPS,
-    techniques_not_for=None,
-):
-    by_goal, by_condition = {}, {}
-    for f in findings:
-        by_goal.setdefault(f.goal, []).append(f)
-    for r in rules:
-        by_condition.setdefault(r.condition, []).append(r)
-    return CatalogueSnapshot(
-        version="v1",
-        therapies={t.slug: t for t in therapies},
-        goals={g: GoalFacts(g, g.title(), i) for i, g in enumerate(goals)},
-        conditions={
-            "crisis": ConditionFacts("crisis", "Crisis?", True, 0),
-            "pregnancy": ConditionFacts("pregnancy", "Pregnant?", False, 1),
-            "blood-thinners": ConditionFacts("blood-thinners", "Thinners?", False, 2),
-            "osteoporosis": ConditionFacts("osteoporosis", "Bones?", False, 3),
-        },
-        findings_by_goal={k: tuple(v) for k, v in by_goal.items()},
-        rules_by_condition={k: tuple(v) for k, v in by_condition.items()},
-        crisis_contacts=(CrisisContactFacts("Samaritans", "116 123", "", "", "Any time"),),
-        harms=tuple(harms),
-        next_steps=tuple(next_steps),
-        techniques_not_for=techniques_not_for or {},
-    )
-
-
-def slugs(result):
-    return [r.therapy.slug for r in result.recommendations]
-
+from wellness.recommender import Answers, recommend
 
 CATALOGUE = snapshot(
     [
@@ -322,53 +211,6 @@ def test_unknown_answers_are_ignored():
 
 
 # --- Properties that hold for every input ----------------------------------------------------
-
-GOAL_NAMES = ["sleep", "pain", "grief", "mood"]
-CONDITION_NAMES = ["pregnancy", "blood-thinners", "osteoporosis", "crisis"]
-THERAPY_NAMES = [f"t{i}" for i in range(6)]
-
-
-@st.composite
-def catalogues(draw):
-    therapies = [
-        therapy(
-            slug,
-            kind=draw(st.sampled_from(["massage", "talking"])),
-            formats=draw(st.sets(st.sampled_from(["in-person", "online", "group"]), min_size=1)),
-            pressure=draw(st.sampled_from(["gentle", "firm", "n/a"])),
-            name=draw(st.sampled_from(["Alpha", "Beta", "Gamma"])),
-        )
-        for slug in THERAPY_NAMES
-    ]
-    findings = [
-        finding(
-            f"f{i}",
-            draw(st.sampled_from(GOAL_NAMES)),
-            therapy=draw(st.sampled_from([*THERAPY_NAMES, None])),
-            kind="massage",
-            direction=draw(st.sampled_from(["benefit", "no-clear-effect", "harm"])),
-            certainty=draw(st.sampled_from(["high", "moderate", "low", "very-low"])),
-        )
-        for i in range(draw(st.integers(0, 12)))
-    ]
-    findings = [f if f.therapy is None else dataclasses.replace(f, kind=None) for f in findings]
-    pairs = draw(
-        st.sets(st.tuples(st.sampled_from(THERAPY_NAMES), st.sampled_from(CONDITION_NAMES[:3])))
-    )
-    rules = [
-        rule(t, c, draw(st.sampled_from(["exclude", "clearance", "caution", "suits"])))
-        for t, c in sorted(pairs)
-    ]
-    return snapshot(therapies, findings, rules)
-
-
-answer_sets = st.builds(
-    Answers,
-    goals=st.frozensets(st.sampled_from([*GOAL_NAMES, "unknown"])),
-    conditions=st.frozensets(st.sampled_from([*CONDITION_NAMES, "unknown"])),
-    format=st.sampled_from(["any", "in-person", "online", "group"]),
-    pressure=st.sampled_from(["any", "gentle", "firm"]),
-)
 
 
 @settings(max_examples=300, deadline=None)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.wellness.test_recommender import finding, harm, rule, slugs, snapshot, therapy
+from tests.wellness.engine_catalogues import finding, harm, rule, slugs, snapshot, therapy
 from wellness.recommender import Answers, recommend
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.wellness.test_recommender import finding, harm, rule, snapshot, therapy
+from tests.wellness.engine_catalogues import finding, harm, rule, snapshot, therapy
 from wellness import answers as answer_store
 from wellness.recommender import Answers, recommend
 from wellness.views import result_parts

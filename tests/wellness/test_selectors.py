@@ -1,4 +1,7 @@
-"""The catalogue snapshot: built in a fixed number of queries, kept while nothing changes."""
+"""The catalogue snapshot: built in a fixed number of queries, hashed whole with one reference
+per source, kept while nothing changes."""
+
+import hashlib
 
 import pytest
 from django.utils import timezone
@@ -112,6 +115,36 @@ def test_only_findings_of_published_sources_are_in_the_snapshot(seeded):
     # Those about unpublished therapies (cognitive therapy) are left out too.
     published = Finding.objects.published().exclude(therapy__published=False)
     assert slugs == set(published.values_list("slug", flat=True))
+
+
+def test_snapshot_version_hashes_the_whole_content_as_before(seeded):
+    built = selectors.catalogue_snapshot_build()
+    content = (
+        built.therapies,
+        built.goals,
+        built.conditions,
+        built.findings_by_goal,
+        built.rules_by_condition,
+        built.crisis_contacts,
+        built.harms,
+        built.next_steps,
+        built.techniques_not_for,
+        built.warning_signs,
+    )
+
+    # Fed to the hash in pieces, but byte for byte the repr that the version always hashed.
+    whole = repr(selectors._canonical(content)).encode()
+    assert built.version == hashlib.sha256(whole).hexdigest()[:12]
+
+
+def test_snapshot_shares_one_reference_per_source(seeded):
+    built = selectors.catalogue_snapshot_build()
+    refs = [f.source for fs in built.findings_by_goal.values() for f in fs]
+    refs += [r.source for rs in built.rules_by_condition.values() for r in rs if r.source]
+
+    by_slug: dict = {}
+    for ref in refs:
+        assert by_slug.setdefault(ref.slug, ref) is ref
 
 
 # --- The change marker, reused for a moment outside transactions ------------------------------

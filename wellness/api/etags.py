@@ -12,7 +12,6 @@ answers include drafts, so they are never read from or written to the shared cac
 from __future__ import annotations
 
 import hashlib
-import re
 from typing import TYPE_CHECKING
 
 from django.db import connection
@@ -23,6 +22,7 @@ from rest_framework import status
 from rest_framework.response import Response
 
 from wellness import process_cache
+from wellness.addresses import API_VALUE, plainly_spelled
 from wellness.selectors import catalogue_change_marker
 
 if TYPE_CHECKING:
@@ -36,9 +36,6 @@ REPRESENTATION_VERSION = "1"
 # A kept answer is never read again once the marker moves; the timeout only frees the memory.
 CACHE_TIMEOUT = 15 * 60
 
-# A parameter's value as the API itself writes one: a plain number or a slug-like word.
-_PLAIN_VALUE = re.compile(r"[1-9][0-9]*|[a-zA-Z][-a-zA-Z0-9_]*")
-
 
 def _opaque(tag: str) -> str:
     return tag.removeprefix("W/")
@@ -46,22 +43,6 @@ def _opaque(tag: str) -> str:
 
 def _digest(*parts: object) -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-
-
-def _plainly_spelled(query: str, names: frozenset[str]) -> bool:
-    """Return whether the query string gives only these parameters, each once, in plain values.
-
-    Only such addresses are kept: any other spelling of a request (an unknown or repeated
-    parameter, 05 for 5, percent-escapes) is answered but not kept, so the entries one catalogue
-    version can have are bounded by the catalogue, not by what clients send.
-    """
-    seen: set[str] = set()
-    for pair in query.split("&") if query else ():
-        name, _, value = pair.partition("=")
-        if name not in names or name in seen or not _PLAIN_VALUE.fullmatch(value):
-            return False
-        seen.add(name)
-    return True
 
 
 def _cache_key(tag: str, request) -> str:
@@ -107,7 +88,8 @@ class CatalogueETagMixin(_ViewSet):
         etag = f'W/"{tag}"'
         # An address is kept only after it answered 200, so one that is refused (a bad query
         # parameter, an unknown slug) is never found here and is refused again below.
-        keep = public and _plainly_spelled(request.META.get("QUERY_STRING", ""), names)
+        query = request.META.get("QUERY_STRING", "")
+        keep = public and plainly_spelled(query, dict.fromkeys(names, 1), API_VALUE)
         key = _cache_key(tag, request) if keep else ""
         wanted = parse_etags(request.headers.get("If-None-Match", ""))
         response: HttpResponse  # a kept answer is the rendered bytes, not a DRF Response

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import re
 from collections.abc import Callable, Mapping
 
 from django.db import connection
@@ -23,6 +22,7 @@ from django.http import HttpRequest, HttpResponse
 from django.templatetags.static import static
 
 from wellness import process_cache
+from wellness.addresses import PAGE_VALUE, plainly_spelled
 from wellness.selectors import catalogue_change_marker
 
 # Bump when what is stored changes shape, so no process reads an entry written by older code.
@@ -33,8 +33,6 @@ TIMEOUT = 300
 # The stylesheets base.html links. In production their names carry a hash of their content, so a
 # page cached by an earlier release never points at a file this release no longer serves.
 _STYLESHEETS = ("css/site.css", "css/print.css")
-# A value as our links and forms write one: empty, a number or a slug, with nothing escaped.
-_PLAIN_VALUE = re.compile(r"[-a-zA-Z0-9_]*")
 
 View = Callable[..., HttpResponse]
 
@@ -52,7 +50,8 @@ def cached_public_page(*, query: Mapping[str, int] | None = None) -> Callable[[V
     def decorator(view: View) -> View:
         @functools.wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            if connection.in_atomic_block or not _plainly_spelled(request, allowed):
+            query = request.META.get("QUERY_STRING", "")
+            if connection.in_atomic_block or not plainly_spelled(query, allowed, PAGE_VALUE):
                 # Writes in a transaction may never be committed, and an address our links
                 # never make may be one of endless spellings: render these, keep nothing.
                 return view(request, *args, **kwargs)
@@ -83,17 +82,6 @@ def not_kept(response: HttpResponse) -> HttpResponse:
     # attribute to type it by.
     response.keep_in_cache = False  # type: ignore[attr-defined]
     return response
-
-
-def _plainly_spelled(request: HttpRequest, allowed: dict[str, int]) -> bool:
-    given: dict[str, int] = {}
-    query = request.META.get("QUERY_STRING", "")
-    for pair in query.split("&") if query else ():
-        name, _, value = pair.partition("=")
-        given[name] = given.get(name, 0) + 1
-        if given[name] > allowed.get(name, 0) or not _PLAIN_VALUE.fullmatch(value):
-            return False
-    return True
 
 
 def _key(request: HttpRequest) -> str:

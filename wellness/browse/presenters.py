@@ -24,10 +24,9 @@ from evidence.statements import (
     statement_for,
 )
 from therapies.models import Condition, Goal, Therapy
-from wellness.recommender import HARM_ORDER, HarmFacts
+from wellness.recommender import CERTAINTY_WEIGHT, HARM_ORDER, HarmFacts
 
-# Stronger first; the order a person should read safety rules in: the firmest first.
-CERTAINTY_RANK = {"high": 4, "moderate": 3, "low": 2, "very-low": 1}
+# The order a person should read safety rules in: the firmest first.
 EFFECT_ORDER = ("exclude", "clearance", "caution", "suits")
 
 
@@ -83,11 +82,11 @@ def _verdict(findings: Sequence[Finding]) -> tuple[str, str]:
         if Finding.Direction.NO_EFFECT in directions:
             return "no-benefit", ""
         return "unclear", ""
-    best = max(benefits, key=lambda f: CERTAINTY_RANK[f.certainty]).certainty
+    best = max(benefits, key=lambda f: CERTAINTY_WEIGHT[f.certainty]).certainty
     label = CERTAINTY_LABELS[best]
     if len(benefits) < len(findings):
         return "mixed", label
-    return ("clear" if CERTAINTY_RANK[best] >= CERTAINTY_RANK["moderate"] else "weak"), label
+    return ("clear" if CERTAINTY_WEIGHT[best] >= CERTAINTY_WEIGHT["moderate"] else "weak"), label
 
 
 def _about(finding: Finding, therapy: Therapy) -> bool:
@@ -102,7 +101,11 @@ def _finding_order(finding: Finding) -> tuple:
     # The therapy's own findings first, then its techniques', then its whole kind's; surer
     # evidence first within each.
     general = 2 if not finding.technique_id else 1
-    return (0 if finding.therapy_id else general, -CERTAINTY_RANK[finding.certainty], finding.slug)
+    return (
+        0 if finding.therapy_id else general,
+        -CERTAINTY_WEIGHT[finding.certainty],
+        finding.slug,
+    )
 
 
 def evidence_by_goal(*, therapy: Therapy, findings: Iterable[Finding]) -> list[GoalEvidence]:
@@ -151,15 +154,7 @@ def rule_groups(rules: Iterable[SafetyRule]) -> list[RuleGroup]:
 
 def formats_text(therapy: Therapy) -> str:
     """Return the ways a therapy is offered as one phrase: "In person, online or in a group"."""
-    ways = [
-        words
-        for words, offered in (
-            ("in person", therapy.in_person),
-            ("online", therapy.online),
-            ("in a group", therapy.group),
-        )
-        if offered
-    ]
+    ways = [Therapy.Format(name).label.lower() for name in therapy.offered_formats()]
     phrase = ways[-1] if len(ways) < 2 else f"{', '.join(ways[:-1])} or {ways[-1]}"
     return phrase[:1].upper() + phrase[1:]
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 
+# The engine imports none of the apps, so it spells the catalogue's words itself: certainty
+# levels (evidence.models.Certainty), formats and pressures (therapies.models.Therapy), kinds of
+# therapy, rule effects and harm categories. tests/wellness/test_vocabulary.py checks they agree.
 CERTAINTY_WEIGHT = {"high": 4, "moderate": 3, "low": 2, "very-low": 1}
 SHORTLIST_SIZE = 10  # cards shown at first; the rest are counted and shown on request
 # The order a card shows its warnings in, and how much each weighs against a therapy when two
@@ -14,6 +17,8 @@ HARM_ORDER = {"side-effect": 0, "serious-risk": 1, "time": 2, "cost": 3}
 
 FORMATS = ("in-person", "online", "group")
 PRESSURES = ("gentle", "firm")
+# The preferences by their answer's name, with "any" for no preference.
+PREFERENCE_CHOICES = {"format": ("any", *FORMATS), "pressure": ("any", *PRESSURES)}
 # What matters to the person (all optional; "any" when not said). Talk or touch: the kind of
 # therapy each approach is. Time: "sessions" is time for the sessions only. Cost: "free".
 # Evidence: "strong" is moderate or high certainty; it reorders nothing (evidence already

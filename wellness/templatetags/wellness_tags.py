@@ -8,6 +8,7 @@ from django.dispatch import receiver
 from django.urls import get_script_prefix, get_urlconf, reverse
 
 from evidence.statements import CERTAINTY_LABELS
+from therapies.models import Therapy
 
 register = template.Library()
 
@@ -51,6 +52,12 @@ def certainty_label(certainty: str) -> str:
 def certainty_level(certainty: str) -> str:
     """Return a GRADE certainty level alone, e.g. "Very low" (for "very low evidence")."""
     return CERTAINTY_LABELS.get(certainty, certainty).removesuffix(" certainty")
+
+
+@register.filter
+def format_label(name: str) -> str:
+    """Return a way a therapy is offered in words, e.g. "In a group" for ``group``."""
+    return Therapy.Format(name).label if name in Therapy.FORMAT_FIELDS else name
 
 
 @register.filter

@@ -9,8 +9,9 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
-from wellness.browse.presenters import CERTAINTY_RANK
+from therapies.models import Therapy
 from wellness.recommender import (
+    CERTAINTY_WEIGHT,
     Answers,
     Benefit,
     CatalogueSnapshot,
@@ -20,12 +21,13 @@ from wellness.recommender import (
 )
 
 SUMMARY_SIZE = 3
-KIND_NAMES = {"massage": "massage", "talking": "talking therapy"}
+# A kind of therapy as a sentence names it: "talking therapy".
+KIND_NAMES = {kind: label.lower() for kind, label in Therapy.Kind.choices}
 # The main downside of an option: what commonly goes wrong first (a serious-risk record may
 # say that none was found), then what it asks.
 DOWNSIDE_ORDER = ("side-effect", "serious-risk", "time", "cost")
 # "Good evidence", for someone who asked for it: moderate certainty or better.
-STRONG_EVIDENCE = CERTAINTY_RANK["moderate"]
+STRONG_EVIDENCE = CERTAINTY_WEIGHT["moderate"]
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -55,7 +57,7 @@ class SummaryOption:
     @property
     def level(self) -> int:
         """How many of the summary scale's four segments are filled (GRADE, high = 4)."""
-        return CERTAINTY_RANK.get(self.strengths[0].certainty, 0) if self.strengths else 0
+        return CERTAINTY_WEIGHT.get(self.strengths[0].certainty, 0) if self.strengths else 0
 
     @property
     def certainty(self) -> str:
@@ -112,7 +114,7 @@ def summary_options(
             while index + below + 1 < len(recs) and recs[index + below + 1].score == rec.score:
                 below += 1
         strengths = _strengths(rec, goal_labels)
-        weakest = min((CERTAINTY_RANK.get(s.certainty, 0) for s in strengths), default=0)
+        weakest = min((CERTAINTY_WEIGHT.get(s.certainty, 0) for s in strengths), default=0)
         options.append(
             SummaryOption(
                 position=index + 1,
@@ -132,12 +134,12 @@ def summary_options(
 def _strengths(rec: Recommendation, goal_labels: dict[str, str]) -> tuple[GoalStrength, ...]:
     best: dict[str, int] = {}
     for benefit in rec.benefits:
-        level = CERTAINTY_RANK.get(benefit.certainty, 0)
+        level = CERTAINTY_WEIGHT.get(benefit.certainty, 0)
         best[benefit.goal] = max(best.get(benefit.goal, 0), level)
     by_level: dict[int, list[str]] = {}
     for goal in rec.matched_goals:
         by_level.setdefault(best.get(goal, 0), []).append(goal_labels[goal])
-    names = {level: name for name, level in CERTAINTY_RANK.items()}
+    names = {level: name for name, level in CERTAINTY_WEIGHT.items()}
     return tuple(
         GoalStrength(names.get(level, ""), tuple(goals))
         for level, goals in sorted(by_level.items(), reverse=True)

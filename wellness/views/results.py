@@ -21,7 +21,7 @@ from wellness import answers as answer_store
 from wellness.content import GAP_WORDS, PREFERENCE_REASONS
 from wellness.http import no_store
 from wellness.models import SavedResult
-from wellness.recommender import SHORTLIST_SIZE, CatalogueSnapshot, Result
+from wellness.recommender import FORMATS, PRESSURES, SHORTLIST_SIZE, CatalogueSnapshot, Result
 from wellness.selectors import catalogue_snapshot
 from wellness.services import recommendation_compute
 from wellness.views import result_parts
@@ -30,7 +30,7 @@ from wellness.views import result_parts
 SHOW_MORE_STEP = SHORTLIST_SIZE
 SHOW_MOST = 200
 # The other choices of a preference the page offers when options were set aside for it.
-OPENING_CHOICES = {"pressure": ("gentle", "firm"), "format": ("in-person", "online", "group")}
+OPENING_CHOICES = {"pressure": PRESSURES, "format": FORMATS}
 
 
 def _shown(params: QueryDict) -> int:

@@ -15,14 +15,14 @@ from django.views.decorators.debug import sensitive_variables
 from rest_framework import serializers
 
 from wellness.api.serializers.base import AllowedChoiceField, StrictIntegerField
-from wellness.recommender import FORMATS, PRESSURES, SHORTLIST_SIZE, VALUE_CHOICES, Answers
+from wellness.recommender import PREFERENCE_CHOICES, SHORTLIST_SIZE, VALUE_CHOICES, Answers
 
 # --- The request -----------------------------------------------------------------------------
 
 SLUG_LIST_LIMIT = 50
 SLUG_MAX_LENGTH = 80
-FORMAT_CHOICES = ("any", *FORMATS)
-PRESSURE_CHOICES = ("any", *PRESSURES)
+FORMAT_CHOICES = PREFERENCE_CHOICES["format"]
+PRESSURE_CHOICES = PREFERENCE_CHOICES["pressure"]
 LIMIT_MAX = 100
 
 

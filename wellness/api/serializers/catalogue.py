@@ -12,21 +12,36 @@ from wellness.api.serializers.base import AllowedChoiceField, CleanModelSerializ
 from wellness.api.serializers.evidence import FindingSerializer, SafetyRuleSerializer
 from wellness.api.serializers.recommendations import HarmRefSerializer
 from wellness.api.serializers.result_dicts import harm_dict
-from wellness.recommender import FORMATS
 from wellness.selectors import catalogue_snapshot, harms_shown_for
 
-# The engine's name of a delivery format -> the Therapy field that says it is offered.
-FORMAT_FIELDS = {name: name.replace("-", "_") for name in FORMATS}
+# What staff write about a therapy; a read adds when it changed and what the catalogue says of it.
+THERAPY_FIELDS = [
+    "slug",
+    "name",
+    "kind",
+    "summary",
+    "what_to_expect",
+    "session_minutes_min",
+    "session_minutes_max",
+    "formats",
+    "pressure",
+    "goals",
+    "techniques",
+    "only_for_condition",
+    "published",
+    "reviewed_on",
+    "next_review_on",
+]
 
 
 class FormatsField(serializers.ListField):
     """The ways a therapy is offered, as a list such as ``["in-person", "online"]``."""
 
-    model_fields = tuple(FORMAT_FIELDS.values())
+    model_fields = tuple(Therapy.FORMAT_FIELDS.values())
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(
-            child=AllowedChoiceField(choices=FORMATS),
+            child=AllowedChoiceField(choices=Therapy.Format.values),
             allow_empty=False,
             source="*",
             **kwargs,
@@ -35,11 +50,10 @@ class FormatsField(serializers.ListField):
     # With source="*" it reads the whole therapy and writes its format fields: not the lists
     # the stubs of a ListField expect.
     def to_representation(self, therapy: Therapy) -> list[str]:  # type: ignore[override]
-        return [name for name, field in FORMAT_FIELDS.items() if getattr(therapy, field)]
+        return therapy.offered_formats()
 
     def to_internal_value(self, data: Any) -> dict[str, bool]:  # type: ignore[override]
-        chosen = set(super().to_internal_value(data))
-        return {field: name in chosen for name, field in FORMAT_FIELDS.items()}
+        return Therapy.format_fields(super().to_internal_value(data))
 
 
 class TherapySerializer(serializers.ModelSerializer):
@@ -73,27 +87,7 @@ class TherapySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Therapy
-        fields = [
-            "slug",
-            "name",
-            "kind",
-            "summary",
-            "what_to_expect",
-            "session_minutes_min",
-            "session_minutes_max",
-            "formats",
-            "pressure",
-            "goals",
-            "techniques",
-            "only_for_condition",
-            "published",
-            "reviewed_on",
-            "next_review_on",
-            "updated_at",
-            "safety_rules",
-            "findings",
-            "harms",
-        ]
+        fields = [*THERAPY_FIELDS, "updated_at", "safety_rules", "findings", "harms"]
         read_only_fields = fields
 
 
@@ -118,23 +112,7 @@ class TherapyWriteSerializer(CleanModelSerializer):
 
     class Meta:
         model = Therapy
-        fields = [
-            "slug",
-            "name",
-            "kind",
-            "summary",
-            "what_to_expect",
-            "session_minutes_min",
-            "session_minutes_max",
-            "formats",
-            "pressure",
-            "goals",
-            "techniques",
-            "only_for_condition",
-            "published",
-            "reviewed_on",
-            "next_review_on",
-        ]
+        fields = THERAPY_FIELDS
 
 
 class TechniqueSerializer(CleanModelSerializer):

@@ -290,6 +290,9 @@ class SourceWriteSerializer(CleanModelSerializer):
         extra_kwargs = {"note": {"help_text": "For curators only; never shown to the public."}}
 
 
+SAFETY_RULE_FIELDS = ["id", "therapy", "condition", "effect", "message", "source"]
+
+
 class SafetyRuleSerializer(serializers.ModelSerializer):
     therapy = serializers.SlugRelatedField[Therapy](slug_field="slug", read_only=True)
     condition = serializers.SlugRelatedField[Condition](slug_field="slug", read_only=True)
@@ -297,7 +300,7 @@ class SafetyRuleSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = SafetyRule
-        fields = ["id", "therapy", "condition", "effect", "message", "source"]
+        fields = SAFETY_RULE_FIELDS
         read_only_fields = fields
 
 
@@ -313,7 +316,7 @@ class SafetyRuleWriteSerializer(CleanModelSerializer):
 
     class Meta:
         model = SafetyRule
-        fields = ["id", "therapy", "condition", "effect", "message", "source"]
+        fields = SAFETY_RULE_FIELDS
 
 
 class HarmWriteSerializer(CleanModelSerializer):
