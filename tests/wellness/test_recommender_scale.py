@@ -14,7 +14,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from evidence.catalogue import catalogue_load
 from tests.wellness.test_recommender import (
     CONDITION_NAMES,
     GOAL_NAMES,
@@ -453,8 +452,8 @@ def test_snapshot_indexes_are_derived_from_its_collections():
 
 
 @pytest.fixture
-def seeded(db):
-    catalogue_load()
+def seeded(db, seed_catalogue):
+    seed_catalogue()
     selectors._cached = None
 
 

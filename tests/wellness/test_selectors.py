@@ -3,7 +3,6 @@
 import pytest
 from django.utils import timezone
 
-from evidence.catalogue import catalogue_load
 from evidence.models import Finding, SafetyRule, Source
 from tests.factories import FindingFactory, SafetyRuleFactory, TherapyFactory
 from therapies.models import Condition, Goal, Therapy
@@ -12,8 +11,8 @@ from wellness.recommender import Answers, recommend
 
 
 @pytest.fixture
-def seeded(db):
-    catalogue_load()
+def seeded(db, seed_catalogue):
+    seed_catalogue()
     selectors._cached = None
 
 
@@ -118,9 +117,9 @@ def test_only_findings_of_published_sources_are_in_the_snapshot(seeded):
 
 
 @pytest.fixture
-def committed(transactional_db, settings, monkeypatch):
+def committed(transactional_db, seed_catalogue, settings, monkeypatch):
     """A seeded catalogue outside any transaction, and a clock the test moves by hand."""
-    catalogue_load()
+    seed_catalogue()
     selectors._cached = None
     selectors.catalogue_change_marker_forget()
     settings.CATALOGUE_MARKER_MAX_AGE = 1.0
