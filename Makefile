@@ -59,9 +59,11 @@ run: $(RUNTIME)
 	$(BIN)/python manage.py load_catalogue
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-## Run the whole test suite.
+## Run the whole test suite, spread over TEST_WORKERS processes (pytest-xdist; TEST_WORKERS=0
+## runs it in one, e.g. for --pdb). PYTEST_ARGS passes options on, e.g. PYTEST_ARGS="tests/api -x".
+TEST_WORKERS ?= 2
 test: $(DEV)
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(DEV)
 	$(BIN)/ruff check .

@@ -11,6 +11,7 @@ gate itself, use a plain ``django.test.Client`` (tests/security/test_staff_accou
 Log in with ``force_login``: ``Client.login`` has no request, which django-axes needs.
 """
 
+import fcntl
 import http.server
 import json
 import os
@@ -32,6 +33,29 @@ def pytest_runtest_makereport(item, call):
         report.outcome = "failed"
         report.longrepr = f"REQUIRE_ALL_TESTS=1 forbids skipping: {reason}"
     return report
+
+
+@pytest.fixture(autouse=True)
+def _one_services_test_at_a_time(request, tmp_path_factory):
+    """Run the tests marked ``services`` one at a time across the run's test processes.
+
+    ``make test`` spreads the tests over processes (pytest-xdist). Those marked ``services`` use
+    things outside the process (the shared Redis's test database; Celery workers with their own
+    redis-servers): each holds a lock, in the run's shared temporary folder, while it runs, so
+    no two of them overlap. (pytest-xdist's ``xdist_group`` cannot do this here: with this
+    pytest its groups are ignored, and ``--dist loadgroup`` drops the schemathesis tests, which
+    share one test id per function.)
+    """
+    if "PYTEST_XDIST_WORKER" not in os.environ or not request.node.get_closest_marker("services"):
+        yield
+        return
+    lock_path = tmp_path_factory.getbasetemp().parent / "services.lock"
+    with lock_path.open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def enrol_totp_device(user):
@@ -158,19 +182,115 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+# --- The seed catalogue ----------------------------------------------------------------------
+# The real loader (``catalogue_load``) parses and validates the whole seed file, which takes
+# seconds; well over a hundred tests and modules need the seed. So it runs once per test
+# process, and the rows it wrote are kept and written again, by bulk insert, wherever a test
+# needs the seed: the same rows, history included, in a small fraction of the time. The loader
+# itself is tested on its own (tests/evidence/test_load_catalogue.py, test_backup.py).
+
+# Rows the loader writes that are not catalogue content: the request it makes for a snapshot
+# rebuild is made afresh for each copy (see ``catalogue_seed_write``).
+_NOT_SEED_ROWS = ("evidence.jobrequest",)
+
+
+def _concrete_models():
+    from django.apps import apps
+
+    return [
+        model
+        for model in apps.get_models(include_auto_created=True)
+        if model._meta.managed and not model._meta.proxy and not model._meta.swapped
+    ]
+
+
+def _rows(model) -> tuple[list[str], list[tuple]]:
+    names = [field.attname for field in model._meta.concrete_fields]
+    return names, list(model._base_manager.order_by("pk").values_list(*names))
+
+
+@pytest.fixture(scope="session")
+def seed_catalogue_rows(django_db_setup, django_db_blocker):
+    """Run the real loader once on the empty test database and return the rows it wrote.
+
+    In a transaction rolled back at once, so the database is left as it was. A list of
+    ``(model, field names, rows)``.
+    """
+    from django.db import transaction
+
+    from evidence.catalogue import catalogue_load
+
+    models = _concrete_models()
+    with django_db_blocker.unblock(), transaction.atomic():
+        before = {model: _rows(model)[1] for model in models}
+        catalogue_load()
+        written = []
+        for model in models:
+            names, after = _rows(model)
+            if after == before[model]:
+                continue
+            if before[model] or model._meta.label_lower in _NOT_SEED_ROWS:
+                # Rows already there (staff groups, permissions) are never the loader's to change.
+                assert before[model] == [] or after[: len(before[model])] == before[model], (
+                    f"The loader changed existing {model._meta.label} rows; "
+                    "the seed copy assumes it only adds"
+                )
+                if model._meta.label_lower in _NOT_SEED_ROWS:
+                    continue
+            written.append((model, names, after[len(before[model]) :]))
+        transaction.set_rollback(True)
+    assert written, "Loading the seed catalogue wrote nothing"
+    return written
+
+
+def catalogue_seed_write(rows) -> None:
+    """Write the seed catalogue's rows into the database, as ``catalogue_load`` leaves them.
+
+    Bulk inserts with the loader's own keys, then the key sequences moved past them (PostgreSQL),
+    then the same after-change work the loader's writes set off: this process forgets the change
+    marker it read, and a snapshot rebuild is requested (run at the commit, if there is one).
+    """
+    from django.core.management.color import no_style
+    from django.db import connection, transaction
+
+    from wellness import jobs, selectors
+
+    with transaction.atomic():
+        for model, names, values in rows:
+            model._base_manager.bulk_create(
+                [model(**dict(zip(names, row, strict=True))) for row in values]
+            )
+        statements = connection.ops.sequence_reset_sql(no_style(), [model for model, *_ in rows])
+        if statements:
+            with connection.cursor() as cursor:
+                for statement in statements:
+                    cursor.execute(statement)
+        selectors.catalogue_change_marker_forget()
+        transaction.on_commit(selectors.catalogue_change_marker_forget)
+        jobs.catalogue_changed()
+
+
+@pytest.fixture
+def seed_catalogue(seed_catalogue_rows):
+    """Return a function that writes the seed catalogue into this test's database.
+
+    Call it where ``catalogue_load()`` would be called, after the test has its database
+    (``db`` or ``transactional_db``): it leaves the same rows in a fraction of the time.
+    """
+    return lambda: catalogue_seed_write(seed_catalogue_rows)
+
+
 @pytest.fixture(scope="module")
-def seeded_module(django_db_setup, django_db_blocker):
-    """Load the real seed catalogue once for a module, in a transaction undone at its end.
+def seeded_module(seed_catalogue_rows, django_db_blocker):
+    """Write the seed catalogue once for a module, in a transaction undone at its end.
 
     Each test then runs in a savepoint inside it (as Django's TestCase.setUpTestData does), so a
     test may change the catalogue without the next one seeing it.
     """
     from django.db import transaction
 
-    from evidence.catalogue import catalogue_load
-
     with django_db_blocker.unblock(), transaction.atomic():
-        catalogue_load()
+        catalogue_seed_write(seed_catalogue_rows)
         yield
         transaction.set_rollback(True)
 

@@ -9,7 +9,6 @@ import textstat
 from django.apps import apps
 from django.urls import reverse
 
-from evidence.catalogue import catalogue_load
 from evidence.harm_statements import harm_statement_for
 from evidence.models import Finding, Harm
 from evidence.statements import NO_COMPARATOR, statement_for
@@ -83,8 +82,8 @@ def test_template_copy_is_plain(template):
 
 
 @pytest.mark.django_db
-def test_every_public_text_of_the_seed_catalogue_is_plain():
-    catalogue_load()
+def test_every_public_text_of_the_seed_catalogue_is_plain(seed_catalogue):
+    seed_catalogue()
     hard = []
     for model in apps.get_models():
         fields = getattr(model, "PLAIN_LANGUAGE_FIELDS", ())
@@ -96,8 +95,8 @@ def test_every_public_text_of_the_seed_catalogue_is_plain():
 
 
 @pytest.mark.django_db
-def test_every_finding_statement_of_the_seed_catalogue_is_plain():
-    catalogue_load()
+def test_every_finding_statement_of_the_seed_catalogue_is_plain(seed_catalogue):
+    seed_catalogue()
     findings = Finding.objects.select_related("therapy")
 
     hard = [(f.slug, reading_grade(statement_for(f))) for f in findings]
@@ -106,8 +105,8 @@ def test_every_finding_statement_of_the_seed_catalogue_is_plain():
 
 
 @pytest.mark.django_db
-def test_every_harm_statement_of_the_seed_catalogue_is_plain():
-    catalogue_load()
+def test_every_harm_statement_of_the_seed_catalogue_is_plain(seed_catalogue):
+    seed_catalogue()
 
     hard = [(h.slug, reading_grade(harm_statement_for(h))) for h in Harm.objects.all()]
 
@@ -162,8 +161,8 @@ def test_admin_warns_an_editor_about_hard_text_but_still_saves(client, editor):
     ],
     ids=["stress and sleep", "low mood", "heart failure"],
 )
-def test_the_results_summary_reads_plainly(client, goals, conditions):
-    catalogue_load()
+def test_the_results_summary_reads_plainly(client, goals, conditions, seed_catalogue):
+    seed_catalogue()
     answers = {"goals": goals, "conditions": conditions, "format": "any", "pressure": "any"}
     page = client.post(reverse("results"), {"answers": answer_store.to_token(answers)}, follow=True)
     html = page.content.decode()

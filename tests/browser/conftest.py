@@ -9,8 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from evidence.catalogue import catalogue_load
-
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make around
 # it are still synchronous, so Django's guard against async contexts does not apply here.
@@ -48,8 +46,8 @@ def browser():
 
 
 @pytest.fixture
-def seeded(transactional_db):
-    catalogue_load()
+def seeded(transactional_db, seed_catalogue):
+    seed_catalogue()
 
 
 def _context(browser, **options):

@@ -5,7 +5,6 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from evidence.catalogue import catalogue_load
 from evidence.models import Finding, SafetyRule, Source
 from therapies.models import Condition, Goal, Therapy
 from wellness import selectors
@@ -18,8 +17,8 @@ MODELS = (Therapy, Goal, Condition, Source, Finding)
 
 
 @pytest.fixture
-def seeded(db):
-    catalogue_load()
+def seeded(db, seed_catalogue):
+    seed_catalogue()
 
 
 def generate(**sizes) -> str:

@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 from django_otp.oath import totp
 
-from evidence.catalogue import catalogue_load
 from tests.conftest import enrol_totp_device
 from tests.factories import UserFactory
 
@@ -35,10 +34,10 @@ PASSWORD = "a long staff password 4 tests"
 
 
 @pytest.fixture
-def site(live_server, transactional_db) -> str:
+def site(live_server, transactional_db, seed_catalogue) -> str:
     if not CHROMIUM.exists():
         pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
-    catalogue_load()
+    seed_catalogue()
     return live_server.url
 
 

@@ -21,7 +21,6 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from evidence.catalogue import catalogue_load
 from tests.factories import (
     ConditionFactory,
     FindingFactory,
@@ -41,8 +40,8 @@ STAFF_PASSWORD = "sentinel-staff-password-q9zk"
 
 
 @pytest.fixture
-def seeded(db):
-    catalogue_load()
+def seeded(db, seed_catalogue):
+    seed_catalogue()
     goal = GoalFactory(slug=f"goal-{SENTINEL}", label="Private goal")
     FindingFactory(therapy=TherapyFactory(), goal=goal)
     ConditionFactory(slug=f"condition-{SENTINEL}", question="A private question?")

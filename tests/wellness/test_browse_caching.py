@@ -75,9 +75,9 @@ def _own_cache(settings):
 
 
 @pytest.fixture
-def seeded(transactional_db):
+def seeded(transactional_db, seed_catalogue):
     # Committed, as in production: inside a transaction nothing is cached (see below).
-    catalogue_load()
+    seed_catalogue()
 
 
 def html(response) -> str:

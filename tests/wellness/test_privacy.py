@@ -12,7 +12,6 @@ from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.urls import reverse
 
-from evidence.catalogue import catalogue_load
 from tests.factories import FindingFactory, GoalFactory, TherapyFactory
 from tests.wellness.walk import answer_screening, token_from
 from therapies.models import Condition
@@ -23,8 +22,8 @@ ANSWERS = ('"pregnancy":"yes"', "'pregnancy': 'yes'")
 
 
 @pytest.fixture
-def seeded(db):
-    catalogue_load()
+def seeded(db, seed_catalogue):
+    seed_catalogue()
     # A goal whose slug is the sentinel: choosing it is a private answer like any other.
     goal = GoalFactory(slug=f"goal-{SENTINEL}", label="Private goal")
     FindingFactory(therapy=TherapyFactory(), goal=goal)

@@ -6,7 +6,6 @@ import hashlib
 import pytest
 from django.utils import timezone
 
-from evidence.catalogue import catalogue_load
 from evidence.models import Finding, SafetyRule, Source
 from tests.factories import FindingFactory, SafetyRuleFactory, TherapyFactory
 from therapies.models import Condition, Goal, Therapy
@@ -15,8 +14,8 @@ from wellness.recommender import Answers, recommend
 
 
 @pytest.fixture
-def seeded(db):
-    catalogue_load()
+def seeded(db, seed_catalogue):
+    seed_catalogue()
     selectors._cached = None
 
 
@@ -151,9 +150,9 @@ def test_snapshot_shares_one_reference_per_source(seeded):
 
 
 @pytest.fixture
-def committed(transactional_db, settings, monkeypatch):
+def committed(transactional_db, seed_catalogue, settings, monkeypatch):
     """A seeded catalogue outside any transaction, and a clock the test moves by hand."""
-    catalogue_load()
+    seed_catalogue()
     selectors._cached = None
     selectors.catalogue_change_marker_forget()
     settings.CATALOGUE_MARKER_MAX_AGE = 1.0
