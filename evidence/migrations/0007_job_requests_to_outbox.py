@@ -102,8 +102,10 @@ class Migration(migrations.Migration):
         ("outbox", "0001_initial"),
     ]
 
+    # Undone, the rows go back after the old table is made again and before the link checks'
+    # key points at it once more, so every key finds its row.
     operations = [
-        migrations.RunPython(forwards, backwards),
+        migrations.RunPython(forwards, migrations.RunPython.noop),
         migrations.AlterField(
             model_name="linkcheck",
             name="job",
@@ -115,5 +117,6 @@ class Migration(migrations.Migration):
                 to="outbox.jobrequest",
             ),
         ),
+        migrations.RunPython(migrations.RunPython.noop, backwards),
         migrations.DeleteModel(name="JobRequest"),
     ]
