@@ -61,6 +61,8 @@ MIDDLEWARE = [
     # Headers go on every response, static files included, so these sit before WhiteNoise.
     "wellness.security.headers.ContentSecurityPolicyMiddleware",
     "wellness.security.headers.SecurityHeadersMiddleware",
+    # A path or query holding NUL is a 404 before anything (WhiteNoise, a view) looks it up.
+    "wellness.middleware.RefusedCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
