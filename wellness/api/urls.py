@@ -1,7 +1,7 @@
 """``/api/v1/``: the public read API, the recommendation endpoint and the staff write API."""
 
 from django.urls import path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
 from wellness.api.problems import api_not_found
@@ -14,6 +14,7 @@ from wellness.api.views.catalogue import (
     TechniqueViewSet,
     TherapyViewSet,
 )
+from wellness.api.views.docs import DocsView
 from wellness.api.views.evidence import (
     FindingViewSet,
     HarmViewSet,
@@ -40,7 +41,7 @@ urlpatterns = [
     path("recommendations/", RecommendationView.as_view(), name="recommendations"),
     path("auth/token/", TokenView.as_view(), name="token"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/", DocsView.as_view(url_name="api:schema"), name="docs"),
     *router.urls,
     # Last: any other address under /api/v1/ is a problem+json 404, not the site's HTML page.
     re_path(r"", api_not_found, name="not-found"),
