@@ -25,7 +25,7 @@ from wellness.snapshot_version import _canonical
 # Built snapshots are shared between processes through the default cache (Redis when
 # configured), keyed by the change marker. Bump the version when the snapshot's shape changes,
 # so no process reads a snapshot pickled by older code.
-_SHARED_KEY_VERSION = 7
+_SHARED_KEY_VERSION = 8
 _SHARED_TIMEOUT = 24 * 60 * 60
 
 logger = logging.getLogger(__name__)

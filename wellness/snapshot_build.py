@@ -27,6 +27,7 @@ from wellness.recommender import (
     ConditionFacts,
     CrisisContactFacts,
     FindingFacts,
+    FindingNumbers,
     GoalFacts,
     RuleFacts,
     TherapyFacts,
@@ -71,6 +72,41 @@ class _FindingRow(NamedTuple):
 
 
 _STATEMENT_FIELDS = _FindingRow._fields[4:]
+
+
+def _decimal_text(value: Decimal | None) -> str | None:
+    """The text the API gives a decimal field (DRF's DecimalField): fixed point, two places."""
+    return None if value is None else f"{value:.2f}"
+
+
+def _numbers_key(row: _FindingRow) -> tuple:
+    return (
+        row.population,
+        row.comparator,
+        row.effect_measure,
+        row.effect_unit,
+        _decimal_text(row.effect_value),
+        _decimal_text(row.ci_low),
+        _decimal_text(row.ci_high),
+        row.studies_count,
+        row.participants_count,
+    )
+
+
+class _SharedNumbers(dict):
+    """Numbers by their values, made on first use with their text fields shared."""
+
+    def __init__(self, share) -> None:
+        super().__init__()
+        self.share = share
+
+    def __missing__(self, key: tuple) -> FindingNumbers:
+        population, comparator, measure, unit, *rest = key
+        share = self.share
+        made = self[key] = FindingNumbers(
+            share[population], share[comparator], share[measure], share[unit], *rest
+        )
+        return made
 
 
 def catalogue_snapshot_build() -> CatalogueSnapshot:
@@ -172,6 +208,8 @@ def _build() -> CatalogueSnapshot:
         )
     }
     sources = SourceRefs()
+    # One object for findings whose numbers agree (common in large catalogues), as `share` does.
+    numbers: dict[tuple, FindingNumbers] = _SharedNumbers(share)
 
     findings_by_goal: dict[str, list[FindingFacts]] = defaultdict(list)
     rows = (
@@ -222,6 +260,7 @@ def _build() -> CatalogueSnapshot:
                 technique=None if technique is None else share[technique],
                 rated_by=share[rated_by],
                 clinician_checked=checked,
+                numbers=numbers[_numbers_key(facts)],
             )
         )
 

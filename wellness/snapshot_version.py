@@ -8,7 +8,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from wellness.recommender import SourceRef
+from wellness.recommender import FindingNumbers, SourceRef
 
 
 def _version(content: tuple) -> str:
@@ -67,7 +67,7 @@ def _canonical_repr(value, memo: dict) -> str:
         text = f"({name}, ({parts[0]},))" if len(parts) == 1 else f"({name}, ({', '.join(parts)}))"
     else:
         text = repr(_canonical(value))
-    if isinstance(value, (SourceRef, frozenset)):
+    if isinstance(value, (SourceRef, FindingNumbers, frozenset)):
         memo[id(value)] = (value, text)  # kept alive with it, so its id is never reused
     return text
 

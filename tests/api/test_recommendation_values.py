@@ -38,5 +38,5 @@ def test_an_unknown_value_of_what_matters_is_a_400_naming_the_field(api, seeded)
     assert response.status_code == 400
     assert response["Content-Type"] == "application/problem+json"
     assert response.json()["errors"] == [
-        {"field": "what_matters.cost", "message": "Choose one of: any, free."}
+        {"field": "what_matters.cost", "message": "Choose one of: any, free. You sent 'cheap'."}
     ]

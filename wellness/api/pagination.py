@@ -6,14 +6,16 @@ from typing import Any
 
 from rest_framework import pagination, serializers
 
+from wellness.api.serializers.base import QueryIntegerField
+
 MAX_PAGE_SIZE = 100
 
 
 class PageQuerySerializer(serializers.Serializer):
     """The page parameters, checked strictly: a bad one is named in a 400, never ignored."""
 
-    page = serializers.IntegerField(min_value=1, required=False)
-    page_size = serializers.IntegerField(min_value=1, max_value=MAX_PAGE_SIZE, required=False)
+    page = QueryIntegerField(min_value=1, required=False)
+    page_size = QueryIntegerField(min_value=1, max_value=MAX_PAGE_SIZE, required=False)
 
 
 class PageNumberPagination(pagination.PageNumberPagination):

@@ -81,6 +81,25 @@ class TherapyFacts(_PickledByArguments):
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
+class FindingNumbers(_PickledByArguments):
+    """A finding's numbers, as its source gives them: for API clients that show them their way.
+
+    Decimal values are kept as the text the therapy API gives ("-0.45"), so both agree to the
+    digit; each is None where the source gives none.
+    """
+
+    population: str
+    comparator: str
+    effect_measure: str  # as evidence.models.Finding.Measure; "" when there is no number
+    effect_unit: str
+    effect_value: str | None
+    ci_low: str | None
+    ci_high: str | None
+    studies_count: int | None
+    participants_count: int | None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
 class FindingFacts(_PickledByArguments):
     slug: str
     therapy: str | None  # a therapy slug, or None for a whole kind or a technique
@@ -93,6 +112,7 @@ class FindingFacts(_PickledByArguments):
     technique: str | None = None  # a technique slug, for a finding about one technique
     rated_by: str = "team"  # source | team: who rated the certainty (as the model, team)
     clinician_checked: bool = False  # for a rating by our team: a clinician has checked it
+    numbers: FindingNumbers | None = None
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

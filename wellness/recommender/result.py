@@ -6,6 +6,7 @@ import dataclasses
 
 from wellness.recommender.facts import (
     CrisisContactFacts,
+    FindingNumbers,
     HarmFacts,
     NextStepFacts,
     SourceRef,
@@ -30,6 +31,7 @@ class Benefit:
     finding: str = ""  # the finding's slug
     rated_by: str = "team"  # source | team: who rated the certainty (as the model, team)
     clinician_checked: bool = False
+    numbers: FindingNumbers | None = None  # the finding's numbers, for the API
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

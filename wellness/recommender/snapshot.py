@@ -48,6 +48,7 @@ def benefit_of(finding: FindingFacts, cited: CitedSources | None = None) -> Bene
         finding=finding.slug,
         rated_by=finding.rated_by,
         clinician_checked=finding.clinician_checked,
+        numbers=finding.numbers,
     )
 
 

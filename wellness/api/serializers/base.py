@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -21,8 +22,41 @@ else:
     _FieldBase = object  # mixed in before a field class, which comes after it in the bases
 
 
-class AllowedChoiceField(serializers.ChoiceField):
-    """A choice field whose error says which values are allowed."""
+SHOWN_LENGTH = 40
+
+
+def shown(value: Any) -> str:
+    """Return a sent value as an error repeats it: quoted, and cut short if long."""
+    text = repr(value) if isinstance(value, str) else json.dumps(value, default=str)
+    return text if len(text) <= SHOWN_LENGTH else f"{text[: SHOWN_LENGTH - 1]}…"
+
+
+class EchoValue(_FieldBase):
+    """Say the value that was sent after each error of the field, so a client sees what it sent.
+
+    Only for fields whose values say nothing about a person's health: the answers' conditions
+    are never repeated back (``wellness.api.serializers.answers``).
+    """
+
+    def run_validation(self, data: Any = serializers.empty) -> Any:
+        try:
+            return super().run_validation(data)
+        except serializers.ValidationError as error:
+            if data is serializers.empty or data is None or not isinstance(error.detail, list):
+                raise
+            you_sent = f"You sent {shown(data)}."
+            raise serializers.ValidationError(
+                [
+                    serializers.ErrorDetail(
+                        f"{message} {you_sent}", code=getattr(message, "code", None)
+                    )
+                    for message in error.detail
+                ]
+            ) from None
+
+
+class AllowedChoiceField(EchoValue, serializers.ChoiceField):
+    """A choice field whose error says which values are allowed, and what was sent."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -60,6 +94,10 @@ class StrictURLField(_Strict, serializers.URLField):
 
 class StrictBooleanField(_Strict, serializers.BooleanField):
     accepts = (bool,)
+
+
+class QueryIntegerField(EchoValue, serializers.IntegerField):
+    """A whole number in a query parameter; its error repeats what was sent."""
 
 
 class StrictIntegerField(_Strict, serializers.IntegerField):

@@ -51,6 +51,43 @@ class BenefitSerializer(serializers.Serializer):
     )
     direction = serializers.CharField()
     sources = SourceRefSerializer(many=True)
+    # The finding's numbers, named and formed as in /api/v1/findings/ and /api/v1/therapies/.
+    population = serializers.CharField(source="numbers.population", default="")
+    comparator = serializers.CharField(source="numbers.comparator", default="")
+    effect_measure = serializers.ChoiceField(
+        choices=[("", "No number"), *Finding.Measure.choices],
+        source="numbers.effect_measure",
+        default="",
+        help_text="What the number measures; empty when the source gives no number.",
+    )
+    effect_unit = serializers.CharField(
+        source="numbers.effect_unit", default="", help_text="For a difference in a unit only."
+    )
+    effect_value = serializers.DecimalField(
+        max_digits=7, decimal_places=2, source="numbers.effect_value", default=None, allow_null=True
+    )
+    ci_low = serializers.DecimalField(
+        max_digits=7,
+        decimal_places=2,
+        source="numbers.ci_low",
+        default=None,
+        allow_null=True,
+        help_text="The low end of the 95% confidence interval.",
+    )
+    ci_high = serializers.DecimalField(
+        max_digits=7,
+        decimal_places=2,
+        source="numbers.ci_high",
+        default=None,
+        allow_null=True,
+        help_text="The high end of the 95% confidence interval.",
+    )
+    studies_count = serializers.IntegerField(
+        source="numbers.studies_count", default=None, allow_null=True, min_value=0
+    )
+    participants_count = serializers.IntegerField(
+        source="numbers.participants_count", default=None, allow_null=True, min_value=0
+    )
 
     def get_certainty_words(self, benefit: Benefit) -> str:
         return certainty_words(benefit.certainty)

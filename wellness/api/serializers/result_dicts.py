@@ -14,6 +14,7 @@ from wellness.content import GAP_WORDS, PREFERENCE_REASONS
 from wellness.recommender import (
     Benefit,
     Crisis,
+    FindingNumbers,
     HarmFacts,
     NextStepFacts,
     Reason,
@@ -46,6 +47,37 @@ def _benefit(benefit: Benefit) -> dict[str, Any]:
         "clinician_checked": benefit.clinician_checked,
         "direction": benefit.direction,
         "sources": [_source(source) for source in benefit.sources],
+        **_numbers(benefit.numbers),
+    }
+
+
+_NO_NUMBERS = {
+    "population": "",
+    "comparator": "",
+    "effect_measure": "",
+    "effect_unit": "",
+    "effect_value": None,
+    "ci_low": None,
+    "ci_high": None,
+    "studies_count": None,
+    "participants_count": None,
+}
+
+
+def _numbers(numbers: FindingNumbers | None) -> dict[str, Any]:
+    """The finding's numbers, by the names and in the form the therapy API gives them."""
+    if numbers is None:
+        return _NO_NUMBERS
+    return {
+        "population": numbers.population,
+        "comparator": numbers.comparator,
+        "effect_measure": numbers.effect_measure,
+        "effect_unit": numbers.effect_unit,
+        "effect_value": numbers.effect_value,
+        "ci_low": numbers.ci_low,
+        "ci_high": numbers.ci_high,
+        "studies_count": numbers.studies_count,
+        "participants_count": numbers.participants_count,
     }
 
 

@@ -1,0 +1,39 @@
+"""A refused query parameter's error says what was sent (robustness issue, item 8)."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def errors(client, address) -> dict[str, str]:
+    response = client.get(address)
+    assert response.status_code == 400, response.content
+    return {error["field"]: error["message"] for error in response.json()["errors"]}
+
+
+@pytest.mark.parametrize(
+    ("address", "field", "words"),
+    [
+        ("/api/v1/therapies/?kind=zzz", "kind", "You sent 'zzz'."),
+        ("/api/v1/therapies/?kind=zzz", "kind", "Choose one of: talking, massage."),
+        ("/api/v1/therapies/?page=abc", "page", "You sent 'abc'."),
+        ("/api/v1/therapies/?page_size=0", "page_size", "You sent '0'."),
+        ("/api/v1/therapies/?page_size=1000", "page_size", "less than or equal to 100"),
+        ("/api/v1/therapies/?goal=flying", "goal", "There is no goal 'flying'."),
+        ("/api/v1/crisis-contacts/?region=zz", "region", "You sent 'zz'."),
+        ("/api/v1/sources/?page_size=5&page_size=5", "page_size", "Send page_size once"),
+        ("/api/v1/therapies/?kind=talking&kind=massage", "kind", "Send kind once"),
+    ],
+)
+def test_error_names_the_value_sent(client, address, field, words):
+    assert words in errors(client, address)[field]
+
+
+def test_a_long_value_is_cut_short(client):
+    message = errors(client, "/api/v1/therapies/?kind=" + "x" * 500)["kind"]
+    assert "x" * 38 + "…" in message
+    assert len(message) < 120
+
+
+def test_good_parameters_still_answer(client):
+    assert client.get("/api/v1/therapies/?kind=talking&page_size=5").status_code == 200
