@@ -6,10 +6,19 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
+
+# Links we show the public open in a browser: web addresses only (URLField alone allows ftp://).
+# A pattern, not URLValidator's schemes, so the OpenAPI schema states it too.
+web_address = RegexValidator(
+    r"^https?://",
+    message="Enter a web address that starts with https:// (or http://).",
+    code="scheme",
+)
 
 
 class TherapyQuerySet(models.QuerySet):
@@ -260,7 +269,7 @@ class CrisisContact(models.Model):
     name = models.CharField(max_length=120)
     phone = models.CharField(max_length=40, blank=True)
     text = models.CharField("text message", max_length=80, blank=True)
-    url = models.URLField("website", blank=True)
+    url = models.URLField("website", blank=True, validators=[web_address])
     when_to_use = models.CharField(max_length=300)
     position = models.PositiveSmallIntegerField(default=0)
 

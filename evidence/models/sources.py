@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from therapies.models import web_address
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
@@ -41,7 +43,7 @@ class Source(models.Model):
     )
     doi = models.CharField("DOI", max_length=200, blank=True)
     pmid = models.CharField("PMID", max_length=20, blank=True)
-    url = models.URLField("URL", max_length=500, blank=True)
+    url = models.URLField("URL", max_length=500, blank=True, validators=[web_address])
     source_type = models.CharField("type", max_length=16, choices=Type.choices)
     studies_count = models.PositiveIntegerField("number of studies", null=True, blank=True)
     participants_count = models.PositiveIntegerField(

@@ -1,4 +1,5 @@
-"""A refused query parameter's error says what was sent (robustness issue, item 8)."""
+"""A refused value's error says what was sent, and the schema states the limits the code
+keeps (robustness issue, item 8)."""
 
 import pytest
 
@@ -37,3 +38,32 @@ def test_a_long_value_is_cut_short(client):
 
 def test_good_parameters_still_answer(client):
     assert client.get("/api/v1/therapies/?kind=talking&page_size=5").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "address", ["ftp://files.example.org/x", "javascript:alert(1)", "mailto:a@b.org"]
+)
+def test_a_link_must_be_a_web_address(client, login, address):
+    login("superuser")
+    body = {
+        "region": "GB",
+        "name": "Example line",
+        "phone": "111",
+        "when_to_use": "When you need to talk.",
+        "url": address,
+    }
+    response = client.post("/api/v1/crisis-contacts/", body, content_type="application/json")
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert {error["field"] for error in errors} == {"url"}
+    assert any("https://" in error["message"] for error in errors)
+
+
+def test_the_schema_says_links_are_web_addresses(client):
+    import yaml
+
+    schema = yaml.safe_load(client.get("/api/v1/schema/").content)["components"]["schemas"]
+    for name in ("CrisisContactRequest", "SourceWriteRequest"):
+        [address, blank] = schema[name]["properties"]["url"]["oneOf"]
+        assert address["pattern"] == "^https?://"
+        assert blank["maxLength"] == 0
