@@ -1,6 +1,6 @@
 """The staff groups made by ``wellness/migrations/0001_staff_groups.py``, and the permissions for
 techniques, other paths and harms that ``0003`` adds to them, the warning signs of ``0004`` and
-the background jobs of ``0005``."""
+the background jobs of ``0005`` and the reviewed changes of ``0006``."""
 
 import importlib
 from types import SimpleNamespace
@@ -16,6 +16,7 @@ new_records = importlib.import_module(
 )
 warning_signs = importlib.import_module("wellness.migrations.0004_staff_groups_warning_signs")
 job_requests = importlib.import_module("wellness.migrations.0005_staff_groups_job_requests")
+change_requests = importlib.import_module("wellness.migrations.0006_staff_groups_change_requests")
 
 CRUD = ["view", "add", "change", "delete"]
 
@@ -31,6 +32,7 @@ EXPECTED = {
         "evidence.view_source",
         "evidence.view_finding",
         "outbox.view_jobrequest",
+        "evidence.view_changerequest",
     },
     "Evidence curators": {
         *(f"evidence.{a}_{m}" for m in ["source", "finding", "harm"] for a in CRUD),
@@ -44,6 +46,8 @@ EXPECTED = {
         "evidence.view_warningsign",
         "outbox.view_jobrequest",
         "outbox.change_jobrequest",
+        "evidence.view_changerequest",
+        "evidence.review_changerequest",
     },
 }
 
@@ -52,7 +56,9 @@ EXPECTED = {
 def state_apps():
     """Return the models as the migration sees them, not as the code defines them today."""
     loader = MigrationLoader(None, ignore_no_migrations=True)
-    return loader.project_state(("wellness", "0005_staff_groups_job_requests"), at_end=False).apps
+    return loader.project_state(
+        ("wellness", "0006_staff_groups_change_requests"), at_end=False
+    ).apps
 
 
 def run_forwards(state_apps, schema_editor) -> None:
@@ -61,6 +67,7 @@ def run_forwards(state_apps, schema_editor) -> None:
     new_records.add_permissions(state_apps, schema_editor)
     warning_signs.add_permissions(state_apps, schema_editor)
     job_requests.add_permissions(state_apps, schema_editor)
+    change_requests.add_permissions(state_apps, schema_editor)
 
 
 @pytest.fixture
