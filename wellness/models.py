@@ -85,6 +85,10 @@ class ApiTokenQuerySet(models.QuerySet):
 class ApiTokenManager(AuthTokenManager.from_queryset(ApiTokenQuerySet)):  # type: ignore[misc]
     """knox's manager (``create`` returns the row and the token, which only its owner sees)."""
 
+    def create(self, user, **kwargs):
+        kwargs.setdefault("password_mark", user.get_session_auth_hash())
+        return super().create(user, **kwargs)
+
 
 class ApiToken(AbstractAuthToken):
     """A staff member's API token, one a login (docs/architecture.md §5).
@@ -92,7 +96,8 @@ class ApiToken(AbstractAuthToken):
     Only a hash of the token is kept (knox's ``digest``). ``verified_device`` is the
     authenticator app whose code was given at the login: every request checks that the owner's
     roles are still satisfied by it, so a token issued before someone joined the Evidence
-    curators stops working until they log in again with a code. Deleting the device (a lost
+    curators stops working until they log in again with a code. ``password_mark`` ends it when
+    the password changes, as Django ends the other sessions. Deleting the device (a lost
     phone, ``add_totp_device --replace``) deletes the tokens it verified.
     """
 
@@ -108,6 +113,9 @@ class ApiToken(AbstractAuthToken):
         related_name="+",
         help_text="The authenticator app whose code was given for this token, if any.",
     )
+    # What Django's sessions keep to end themselves when the password changes (an HMAC of the
+    # password hash, not the hash): a token no longer matching it was issued for another password.
+    password_mark = models.CharField(max_length=128, editable=False)
     last_used = models.DateTimeField(
         null=True, blank=True, help_text="Kept to the minute: written at most once a minute."
     )

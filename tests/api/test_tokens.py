@@ -121,6 +121,14 @@ def test_an_account_no_longer_staff_is_refused_and_gets_no_new_token(editor):
     assert APIClient().post(TOKEN, body, format="json").status_code == 400
 
 
+def test_changing_the_password_ends_every_token(editor):
+    client = log_in("editor")
+    editor.set_password("a new and different passphrase")
+    editor.save()
+
+    assert refusal(client.get("/api/v1/therapies/")) == tokens.PASSWORD_CHANGED
+
+
 def test_deleting_the_app_a_token_was_issued_with_revokes_it(curator):
     device = curator.totpdevice_set.get()
     client = log_in("curator", otp=code(device))
@@ -130,6 +138,20 @@ def test_deleting_the_app_a_token_was_issued_with_revokes_it(curator):
 
     assert refusal(client.get("/api/v1/therapies/")) == tokens.INVALID
     assert not ApiToken.objects.filter(user=curator).exists()
+
+
+def test_replacing_a_lost_app_revokes_the_tokens_issued_with_it(curator):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    client = log_in("curator", otp=code(curator.totpdevice_set.get()))
+    out = StringIO()
+
+    call_command("add_totp_device", "curator", "--replace", stdout=out)
+
+    assert "Removed 1 earlier authenticator app(s) and revoked the 1 API token(s)" in out.getvalue()
+    assert refusal(client.get("/api/v1/therapies/")) == tokens.INVALID
 
 
 def test_an_app_no_longer_confirmed_no_longer_verifies_the_token(curator):

@@ -4,8 +4,9 @@ A token is issued at a login (``POST /api/v1/auth/token/``) and kept only as a h
 (django-rest-knox). What was true at that login may not be true now: the owner may have joined
 the Evidence curators, lost their staff flag or their authenticator app, or simply walked away.
 So each request checks the owner as the admin would now, not as it did then, and a token stops
-working after ``API_TOKEN_IDLE_HOURS`` unused and ``API_TOKEN_MAX_AGE_DAYS`` after its login.
-Every refusal is a 401 problem that says why and how to get a new token.
+working after ``API_TOKEN_IDLE_HOURS`` unused, ``API_TOKEN_MAX_AGE_DAYS`` after its login, and
+when its owner's password changes. Every refusal is a 401 problem that says why and how to get
+a new token.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ ASK_AGAIN = "Ask for a new one at POST /api/v1/auth/token/ with your password"
 EXPIRED = f"This token has expired. {ASK_AGAIN} (and code, if you use one)."
 INACTIVE = "This account is switched off, so its tokens no longer work."
 NOT_STAFF = "This account is no longer a staff account, so its tokens no longer work."
+PASSWORD_CHANGED = f"The password has changed since this token was issued. {ASK_AGAIN}."
 NEEDS_CODE = (
     "Your account needs two-step verification, and this token was issued without a code from "
     f"your authenticator app. {ASK_AGAIN} and otp_token, the 6-digit code."
@@ -49,9 +51,9 @@ TOUCH_INTERVAL = timedelta(minutes=1)
 def token_refusal(token: ApiToken, *, now: datetime) -> str | None:
     """Return why ``token`` may not be used now, or None when it may.
 
-    The owner's requirements are read as they are now: active, staff, and, for whoever must use
-    two-step verification (``requires_two_factor``) or has enrolled an app, a token issued with
-    a code from an app that is still theirs and confirmed.
+    The owner's requirements are read as they are now: active, staff, the same password, and,
+    for whoever must use two-step verification (``requires_two_factor``) or has enrolled an app,
+    a token issued with a code from an app that is still theirs and confirmed.
     """
     if now >= token.expires_at():
         return EXPIRED
@@ -60,6 +62,8 @@ def token_refusal(token: ApiToken, *, now: datetime) -> str | None:
         return INACTIVE
     if not user.is_staff:
         return NOT_STAFF
+    if not compare_digest(token.password_mark, user.get_session_auth_hash()):
+        return PASSWORD_CHANGED
     device = token.verified_device
     if device is not None and device.confirmed and device.user_id == user.pk:
         return None

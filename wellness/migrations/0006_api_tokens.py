@@ -36,6 +36,7 @@ class Migration(migrations.Migration):
                 ('expiry', models.DateTimeField(blank=True, null=True)),
                 ('id', models.BigAutoField(primary_key=True, serialize=False)),
                 ('digest', models.CharField(editable=False, max_length=128, unique=True)),
+                ('password_mark', models.CharField(editable=False, max_length=128)),
                 ('last_used', models.DateTimeField(blank=True, help_text='Kept to the minute: written at most once a minute.', null=True)),
                 ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='auth_token_set', to=settings.AUTH_USER_MODEL)),
                 ('verified_device', models.ForeignKey(blank=True, help_text='The authenticator app whose code was given for this token, if any.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='otp_totp.totpdevice')),
