@@ -1,5 +1,6 @@
-"""REST API settings (docs/architecture.md §7): Django REST Framework, the OpenAPI schema and its
-docs page, request body limits, and how long a process keeps its own copy of what it serves.
+"""REST API settings (docs/architecture.md §7): Django REST Framework, API tokens (§5), the
+OpenAPI schema and its docs page, request body limits, and how long a process keeps its own copy
+of what it serves.
 """
 
 from datetime import timedelta

@@ -85,7 +85,8 @@ class TokenView(APIView):
     def get_authenticators(self):
         # A login reads no credentials but the body's, so a stale token header cannot block it;
         # revoking needs the token itself (a session has none to revoke).
-        if self.request is not None and self.request.method == "DELETE":
+        request = getattr(self, "request", None)
+        if request is not None and request.method == "DELETE":
             return [ApiTokenAuthentication()]
         return []
 
