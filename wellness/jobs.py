@@ -1,4 +1,5 @@
-"""The public journey's background jobs: keep the catalogue snapshot warm, purge saved results."""
+"""The public journey's background jobs: keep the catalogue snapshot warm, purge saved results
+(and, with them, what else is kept only for a while: failed staff logins, expired API tokens)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from django.db import transaction
 from outbox import jobs
 from outbox.models import JobRequest
 from wellness import selectors
-from wellness.models import SavedResult
+from wellness.models import ApiToken, SavedResult
 
 SNAPSHOT_REBUILD_TASK = "wellness.rebuild_catalogue_snapshot"
 SAVED_RESULTS_PURGE_TASK = "wellness.purge_saved_results"
@@ -42,15 +43,18 @@ def saved_results_purge_request() -> JobRequest:
 
 def saved_results_purge(job: JobRequest, *, last_attempt: bool) -> Callable[[], str]:
     """Delete every saved result past its expiry date, and failed-login records past their
-    lock-out (run inside the job's transaction): both are promised on the privacy page."""
+    lock-out (run inside the job's transaction): both are promised on the privacy page. Expired
+    API tokens go too: they no longer work, and the admin's list should show only live ones."""
     from wellness.security.staff import purge_expired_login_failures
 
     def purge() -> str:
         deleted, _ = SavedResult.objects.expired().delete()
         failures = purge_expired_login_failures()
+        tokens, _ = ApiToken.objects.expired().delete()
         return (
-            f"Deleted {deleted} expired saved result{'s' if deleted != 1 else ''} and "
-            f"{failures} old failed-login record{'s' if failures != 1 else ''}."
+            f"Deleted {deleted} expired saved result{'s' if deleted != 1 else ''}, "
+            f"{failures} old failed-login record{'s' if failures != 1 else ''} and "
+            f"{tokens} expired API token{'s' if tokens != 1 else ''}."
         )
 
     return purge

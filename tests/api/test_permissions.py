@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 
 from evidence.models import Source
 from tests.api.conftest import token_client
+from tests.conftest import enrol_totp_device
 from tests.factories import (
     ConditionFactory,
     CrisisContactFactory,
@@ -109,6 +110,9 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     # Each role logs in with its own password; the anonymous client has none to give, and
     # curators and superusers also need the code of their authenticator app (not sent here).
     ("api:token", "post"): (400, 200, 400, 400),
+    # Revoking needs a token: each role's own (anonymous has none to revoke).
+    ("api:token", "delete"): (401, 204, 204, 204),
+    ("api:tokens", "delete"): (401, 204, 204, 204),
     ("api:schema", "get"): PUBLIC,
     ("api:docs", "get"): PUBLIC,
     ("api:not-found", "get"): (404, 404, 404, 404),
@@ -284,9 +288,9 @@ def _call(name: str, method: str, user) -> Call:
     if base == "recommendations":
         finding = FindingFactory()
         return Call(data={"goals": [finding.goal.slug]})
-    if base == "token":
+    if base == "token" and method == "post":
         return Call(data={"username": user.username if user else "nobody", "password": PASSWORD})
-    if base in ("schema", "docs", "not-found"):
+    if base in ("token", "tokens", "schema", "docs", "not-found"):
         return Call()
     model, kind = base.rsplit("-", 1)
     existing, full, partial = MODELS[model]
@@ -304,7 +308,9 @@ def _client(role: str):
         "curator": lambda: UserFactory(username="curator", groups=["Evidence curators"]),
         "superuser": lambda: UserFactory(username="admin", is_superuser=True),
     }[role]()
-    return token_client(user), user
+    # Curators and superusers log in for a token with their authenticator app, as they must.
+    device = enrol_totp_device(user) if role in ("curator", "superuser") else None
+    return token_client(user, device=device), user
 
 
 def _url(name: str, kwargs: dict) -> str:

@@ -14,9 +14,10 @@ from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
+from tests.api.conftest import api_token
+from tests.conftest import enrol_totp_device
 from tests.factories import UserFactory
 
 SCHEMA_URL = "/api/v1/schema/?format=json"
@@ -43,7 +44,7 @@ def admin_token(seeded_module, django_db_blocker) -> str:
     """Return the token of an admin, made once for the module inside its transaction."""
     with django_db_blocker.unblock():
         admin = UserFactory(username="schemathesis-admin", is_superuser=True)
-        return Token.objects.create(user=admin).key
+        return api_token(admin, device=enrol_totp_device(admin))
 
 
 @pytest.fixture

@@ -51,8 +51,9 @@ def test_staff_exchange_their_password_for_a_token(api, editor):
     )
 
     assert response.status_code == 200
-    client = token_client(editor)
-    assert response.json()["token"] == client._credentials["HTTP_AUTHORIZATION"].split()[1]
+    assert set(response.json()) == {"token", "expiry"}
+    api.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
+    assert api.post("/api/v1/goals/", {"slug": "x", "label": "X"}).status_code == 201
 
 
 def test_wrong_password_gets_no_token(api, editor):

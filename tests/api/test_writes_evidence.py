@@ -7,6 +7,7 @@ import pytest
 
 from evidence.models import Source
 from tests.api.conftest import field_errors, token_client
+from tests.conftest import enrol_totp_device
 from tests.factories import (
     FindingFactory,
     GoalFactory,
@@ -145,7 +146,7 @@ def test_curator_asks_for_a_citation_import_and_a_link_check_through_the_api():
     from outbox.models import JobRequest
 
     curator = UserFactory(username="api-curator", groups=["Evidence curators"])
-    client = token_client(curator)
+    client = token_client(curator, device=enrol_totp_device(curator))
     source = SourceFactory(doi="10.1001/jamapsychiatry.2020.0431")
 
     imported = client.post(f"/api/v1/sources/{source.slug}/import-citation/")
@@ -160,7 +161,8 @@ def test_curator_asks_for_a_citation_import_and_a_link_check_through_the_api():
 
 @pytest.mark.django_db
 def test_citation_import_without_a_doi_is_a_conflict_that_says_why():
-    client = token_client(UserFactory(username="api-curator", groups=["Evidence curators"]))
+    curator = UserFactory(username="api-curator", groups=["Evidence curators"])
+    client = token_client(curator, device=enrol_totp_device(curator))
     source = SourceFactory(doi="")
 
     response = client.post(f"/api/v1/sources/{source.slug}/import-citation/")

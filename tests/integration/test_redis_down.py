@@ -57,14 +57,15 @@ def test_therapy_and_source_edits_each_leave_a_waiting_rebuild(transactional_db,
 def test_admin_and_api_edits_with_redis_down_save_and_leave_one_waiting_rebuild(
     transactional_db, redis_down, client, superuser, admin_form_data
 ):
-    from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
+
+    from tests.api.conftest import api_token
 
     therapy, source = TherapyFactory(), SourceFactory()
     JobRequest.objects.all().delete()
     client.force_login(superuser)
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=superuser).key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {api_token(superuser)}")
 
     for model, obj in (("therapies_therapy", therapy), ("evidence_source", source)):
         address = f"/admin/{model.replace('_', '/', 1)}/{obj.pk}/change/"

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from django.conf import settings
 from drf_spectacular import openapi
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from rest_framework.permissions import SAFE_METHODS, AllowAny
 
 from wellness.api.etags import CatalogueETagMixin
@@ -47,6 +50,28 @@ ETAG_HEADER = {
         "description": "Changes when the catalogue does; send it back in `If-None-Match`.",
     }
 }
+
+
+class ApiTokenScheme(OpenApiAuthenticationExtension):
+    """Our API token (wellness/api/tokens.py), named as DRF's token was: clients keep working."""
+
+    target_class = "wellness.api.tokens.ApiTokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return build_bearer_security_scheme_object(
+            header_name="Authorization", token_prefix=self.target.authenticate_header(None)
+        )
+
+
+class StaffSessionScheme(OpenApiAuthenticationExtension):
+    """The admin session (wellness/api/tokens.py), described as drf-spectacular describes DRF's."""
+
+    target_class = "wellness.api.tokens.StaffSessionAuthentication"
+    name = "cookieAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "apiKey", "in": "cookie", "name": settings.SESSION_COOKIE_NAME}
 
 
 class AutoSchema(openapi.AutoSchema):

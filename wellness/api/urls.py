@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
 from wellness.api.problems import api_not_found
-from wellness.api.views.auth import TokenView
+from wellness.api.views.auth import TokensView, TokenView
 from wellness.api.views.catalogue import (
     ConditionViewSet,
     CrisisContactViewSet,
@@ -40,6 +40,7 @@ router.register("other-paths", NextStepViewSet, basename="other-path")
 urlpatterns = [
     path("recommendations/", RecommendationView.as_view(), name="recommendations"),
     path("auth/token/", TokenView.as_view(), name="token"),
+    path("auth/tokens/", TokensView.as_view(), name="tokens"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", DocsView.as_view(url_name="api:schema"), name="docs"),
     *router.urls,

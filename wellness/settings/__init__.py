@@ -6,7 +6,7 @@ Each module holds one concern and defines each of its settings once, in its fina
   language;
 - ``security``: HTTPS, cookies, the content and permissions policies, staff sessions, lock-outs,
   two-step verification, public form rates, upload limits;
-- ``api``: the REST API, its schema, body limits, the per-process cache;
+- ``api``: the REST API, API tokens, its schema, body limits, the per-process cache;
 - ``celery``: Celery, background jobs and their schedule, the link checker, Crossref;
 - ``product``: crisis region, saved results, the About page, source review;
 - ``logging``: the whole logging configuration.

@@ -1,15 +1,18 @@
-"""REST API settings (docs/architecture.md §7): Django REST Framework, the OpenAPI schema and its
-docs page, request body limits, and how long a process keeps its own copy of what it serves.
+"""REST API settings (docs/architecture.md §7): Django REST Framework, API tokens (§5), the
+OpenAPI schema and its docs page, request body limits, and how long a process keeps its own copy
+of what it serves.
 """
+
+from datetime import timedelta
 
 from wellness.settings.base import env
 
-# Staff authenticate with a session (the admin) or a token (rest_framework.authtoken).
+# Staff authenticate with a session (the admin) or an API token (wellness/api/tokens.py).
 REST_FRAMEWORK: dict = {
     # Token first, so an anonymous write is told how to authenticate (401 with WWW-Authenticate).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "wellness.api.tokens.ApiTokenAuthentication",
+        "wellness.api.tokens.StaffSessionAuthentication",
     ],
     # Deny by default: a view must say who may read it; model permissions (view included) decide.
     "DEFAULT_PERMISSION_CLASSES": ["wellness.api.permissions.ModelPermissions"],
@@ -29,6 +32,21 @@ REST_FRAMEWORK: dict = {
     "NUM_PROXIES": env.int("API_NUM_PROXIES", default=0),
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+
+# API tokens (docs/architecture.md §5): one a login, kept as a hash (django-rest-knox). A token
+# stops working after this many hours unused, and this many days after it was issued, however
+# often it is used; either way its owner asks for a new one with their password (and code).
+API_TOKEN_IDLE_HOURS = env.int("API_TOKEN_IDLE_HOURS", default=8)
+API_TOKEN_MAX_AGE_DAYS = env.int("API_TOKEN_MAX_AGE_DAYS", default=7)
+KNOX_TOKEN_MODEL = "wellness.ApiToken"  # noqa: S105  # nosec B105 (a model name)
+REST_KNOX: dict = {
+    # The header stays "Authorization: Token <token>", as with the tokens before.
+    "AUTH_HEADER_PREFIX": "Token",
+    # Only knox's own token creation reads this; ours passes its expiry (wellness/api/tokens.py).
+    "TOKEN_TTL": timedelta(hours=API_TOKEN_IDLE_HOURS),
+}
+# knox's own migrations would make a table for its default token model, which is replaced here.
+MIGRATION_MODULES = {"knox": None}
 
 # Largest request body the API reads (bytes); the recommendation answers are small.
 API_MAX_BODY_BYTES = 64 * 1024

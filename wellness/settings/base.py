@@ -42,7 +42,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    # API tokens, kept as hashes; the model is wellness.ApiToken (KNOX_TOKEN_MODEL, api.py).
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from wellness.models import ApiToken
 from wellness.security.staff import requires_two_factor
 
 
@@ -35,9 +36,15 @@ class Command(BaseCommand):
         if not user.is_staff:
             raise CommandError(f"{username!r} is not staff: only staff log in to the admin.")
         if replace:
-            removed, _ = TOTPDevice.objects.filter(user=user).delete()
-            if removed:
-                self.stdout.write(f"Removed {removed} earlier authenticator app(s).")
+            # The API tokens issued with a code from those apps go with them (ApiToken).
+            _, removed = TOTPDevice.objects.filter(user=user).delete()
+            apps = removed.get(TOTPDevice._meta.label, 0)
+            if apps:
+                tokens = removed.get(ApiToken._meta.label, 0)
+                self.stdout.write(
+                    f"Removed {apps} earlier authenticator app(s) and revoked the {tokens} "
+                    "API token(s) issued with them."
+                )
         device = TOTPDevice.objects.create(user=user, name=name, confirmed=True)
         self.stdout.write(
             f"Authenticator app set up for {username}. Give them this address privately, to "
