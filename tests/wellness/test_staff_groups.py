@@ -1,6 +1,6 @@
 """The staff groups made by ``wellness/migrations/0001_staff_groups.py``, and the permissions for
 techniques, other paths and harms that ``0003`` adds to them, the warning signs of ``0004`` and
-the background jobs of ``0005`` and the reviewed changes of ``0006``."""
+the background jobs of ``0005`` and the reviewed changes of ``0007``."""
 
 import importlib
 from types import SimpleNamespace
@@ -16,7 +16,7 @@ new_records = importlib.import_module(
 )
 warning_signs = importlib.import_module("wellness.migrations.0004_staff_groups_warning_signs")
 job_requests = importlib.import_module("wellness.migrations.0005_staff_groups_job_requests")
-change_requests = importlib.import_module("wellness.migrations.0006_staff_groups_change_requests")
+change_requests = importlib.import_module("wellness.migrations.0007_staff_groups_change_requests")
 
 CRUD = ["view", "add", "change", "delete"]
 
@@ -57,7 +57,7 @@ def state_apps():
     """Return the models as the migration sees them, not as the code defines them today."""
     loader = MigrationLoader(None, ignore_no_migrations=True)
     return loader.project_state(
-        ("wellness", "0006_staff_groups_change_requests"), at_end=False
+        ("wellness", "0007_staff_groups_change_requests"), at_end=False
     ).apps
 
 

@@ -34,7 +34,7 @@ def _with_added(step, apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("wellness", "0005_staff_groups_job_requests"),
+        ("wellness", "0006_api_tokens"),
         ("evidence", "0009_change_requests"),
     ]
 
