@@ -9,7 +9,9 @@ from django.db import models
 from django.test import Client
 from django.urls import reverse
 
+from evidence.changes import reviewed_for
 from evidence.models import (
+    ChangeRequest,
     Finding,
     Harm,
     LinkCheck,
@@ -57,7 +59,10 @@ MATRIX = {
     "finding":       ("",        "v",     "vacd",   "vacd"),
     "linkcheck":     ("",        "v",     "v",      "vd"),
     "jobrequest":    ("",        "v",     "v",      "vd"),
+    "changerequest": ("",        "v",     "v",      "v"),
 }
+# For a reviewed model (safety rules), "a", "c" and "d" mean the change is proposed for review:
+# the form is accepted and a waiting change made; the record itself is untouched until approved.
 # fmt: on
 
 ADDED = "Added by the permission test"
@@ -156,7 +161,34 @@ MODELS = {
         Source, SourceFactory, "title", lambda: {"slug": "added", "source_type": "rct"}
     ),
     "finding": Model(Finding, FindingFactory, "outcome", finding_data),
+    "changerequest": Model(ChangeRequest, lambda: change_request(), "label", dict),
 }
+
+
+def change_request() -> ChangeRequest:
+    from tests.factories import UserFactory
+
+    rule = SafetyRuleFactory()
+    return ChangeRequest.objects.create(
+        subject="safety-rule",
+        action="delete",
+        target_id=rule.pk,
+        label=str(rule),
+        reason="No longer advised.",
+        author=UserFactory(username="proposer"),
+    )
+
+
+def reviewed(name: str) -> bool:
+    return reviewed_for(MODELS[name].model) is not None
+
+
+def proposed(name: str, **values) -> bool:
+    """Whether a waiting change proposes these values (for a reviewed model)."""
+    return any(
+        all(change.values.get(key) == value for key, value in values.items())
+        for change in ChangeRequest.objects.waiting()
+    )
 
 
 def cases(action: str) -> list:
@@ -216,13 +248,19 @@ def test_add(db, login, superuser_client, admin_form_data, role, name, allowed):
     # Some records nobody adds by hand: then there is no form to start from.
     data = admin_form_data(form_page) if form_page.status_code == 200 else {}
     data.update(spec.add_data(), **{spec.text_field: ADDED})
+    if reviewed(name):
+        data["change_reason"] = "Asked for by the permission test."
     client = login(role)
 
     page = client.get(url(name, "add"))
     response = client.post(url(name, "add"), data)
 
     added = spec.model.objects.filter(**{spec.text_field: ADDED}).exists()
-    if allowed:
+    if allowed and reviewed(name):
+        assert response.status_code == 302, response.context["adminform"].form.errors
+        assert proposed(name, **{spec.text_field: ADDED})
+        assert not added
+    elif allowed:
         assert page.status_code == 200
         assert response.status_code == 302, response.context["adminform"].form.errors
         assert added
@@ -238,11 +276,17 @@ def test_change(db, login, superuser_client, admin_form_data, role, name, allowe
     obj = spec.make()
     data = admin_form_data(superuser_client.get(url(name, "change", obj.pk)))
     data[spec.text_field] = CHANGED
+    if reviewed(name):
+        data["change_reason"] = "Asked for by the permission test."
 
     response = login(role).post(url(name, "change", obj.pk), data)
 
     obj.refresh_from_db()
-    if allowed:
+    if allowed and reviewed(name):
+        assert response.status_code == 302, response.context["adminform"].form.errors
+        assert proposed(name, **{spec.text_field: CHANGED})
+        assert getattr(obj, spec.text_field) != CHANGED
+    elif allowed:
         assert response.status_code == 302, response.context["adminform"].form.errors
         assert getattr(obj, spec.text_field) == CHANGED
     else:
@@ -255,10 +299,15 @@ def test_delete(db, login, role, name, allowed):
     spec = MODELS[name]
     obj = spec.make()
 
-    response = login(role).post(url(name, "delete", obj.pk), {"post": "yes"})
+    data = {"post": "yes", "change_reason": "Asked for by the permission test."}
+    response = login(role).post(url(name, "delete", obj.pk), data)
 
     exists = spec.model.objects.filter(pk=obj.pk).exists()
-    if allowed:
+    if allowed and reviewed(name):
+        assert response.status_code == 302
+        assert ChangeRequest.objects.waiting().filter(action="delete", target_id=obj.pk).exists()
+        assert exists
+    elif allowed:
         assert response.status_code == 302
         assert not exists
     else:
@@ -283,7 +332,8 @@ def inline_permissions(response) -> dict[str, tuple[bool, bool, bool]]:
         # Editors may change rules and harms, but not on a source page they cannot save.
         ("editor", {"finding": (False,) * 3, "harm": (False,) * 3, "safetyrule": (False,) * 3}),
         ("curator", {"finding": (True,) * 3, "harm": (True,) * 3, "safetyrule": (False,) * 3}),
-        ("superuser", {"finding": (True,) * 3, "harm": (True,) * 3, "safetyrule": (True,) * 3}),
+        # Safety rules are read here by everyone: they change only through review.
+        ("superuser", {"finding": (True,) * 3, "harm": (True,) * 3, "safetyrule": (False,) * 3}),
     ],
 )
 def test_rows_under_a_source_are_editable_only_with_both_permissions(db, login, role, expected):
@@ -295,13 +345,19 @@ def test_rows_under_a_source_are_editable_only_with_both_permissions(db, login, 
     assert inline_permissions(response) == expected
 
 
-def test_editor_edits_a_rule_on_its_own_page(db, login, superuser_client, admin_form_data):
+def test_editor_proposes_a_rule_change_on_its_own_page(
+    db, login, superuser_client, admin_form_data
+):
     rule = SafetyRuleFactory()
     data = admin_form_data(superuser_client.get(url("safetyrule", "change", rule.pk)))
     data["message"] = CHANGED
+    data["change_reason"] = "The leaflet was updated."
 
     response = login("editor").post(url("safetyrule", "change", rule.pk), data)
 
+    change = ChangeRequest.objects.get()
     assert response.status_code == 302
+    assert response["Location"] == reverse("admin:evidence_changerequest_change", args=[change.pk])
+    assert change.values == {"message": CHANGED}
     rule.refresh_from_db()
-    assert rule.message == CHANGED
+    assert rule.message != CHANGED

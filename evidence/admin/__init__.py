@@ -19,6 +19,7 @@ from django.utils.html import format_html, format_html_join
 
 from evidence import dashboard, services
 from evidence.admin import jobs  # noqa: F401 - registers the link checks' admin
+from evidence.admin.changes import ReviewedChangesAdmin
 from evidence.models import Finding, Harm, SafetyRule, Source, WarningSign
 from therapies.admin import HistoryAdmin
 
@@ -86,10 +87,22 @@ class HarmInline(SourceRowInline, admin.StackedInline):
     ]
 
 
-class SafetyRuleInline(SourceRowInline, admin.TabularInline):
+class SafetyRuleInline(admin.TabularInline):
+    """The source's rules, to read: a rule changes only through review, from its own page."""
+
     model = SafetyRule
-    autocomplete_fields = ["condition", "therapy"]
-    fields = ["therapy", "condition", "effect", "message"]
+    fields = readonly_fields = ("therapy", "condition", "effect", "message")
+    extra = 0
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 Step = Callable[..., Source]
@@ -358,7 +371,9 @@ def _mark_checked(model_admin, request, waiting: QuerySet, one: str, many: str) 
 
 
 @admin.register(SafetyRule)
-class SafetyRuleAdmin(HistoryAdmin):
+class SafetyRuleAdmin(ReviewedChangesAdmin):
+    """Saving proposes a change for review (``evidence.admin.changes``); nothing goes live here."""
+
     list_display = ["therapy", "condition", "effect", "source"]
     list_filter = ["effect", "condition", "therapy"]
     list_select_related = ["therapy", "condition", "source"]

@@ -52,6 +52,9 @@ BOTH_ADD = (401, 201, 201, 201)
 BOTH_CHANGE = (401, 200, 200, 200)
 BOTH_DELETE = (401, 204, 204, 204)
 REVIEW = (401, 403, 200, 200)
+# Safety rules: a write is a proposal for review (202); approving needs the review permission.
+PROPOSE = (401, 202, 403, 202)
+STAFF_READ = (401, 200, 200, 200)
 JOB = (401, 403, 202, 202)
 
 
@@ -96,8 +99,20 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     **_catalogue("goal"),
     **_catalogue("condition"),
     **_catalogue("crisis-contact"),
-    # Safety rules are catalogue work even though they live beside the evidence.
-    **_catalogue("safety-rule"),
+    # Safety rules are catalogue work even though they live beside the evidence; every write
+    # is proposed for review.
+    ("api:safety-rule-list", "get"): PUBLIC,
+    ("api:safety-rule-list", "post"): PROPOSE,
+    ("api:safety-rule-detail", "get"): PUBLIC,
+    ("api:safety-rule-detail", "put"): PROPOSE,
+    ("api:safety-rule-detail", "patch"): PROPOSE,
+    ("api:safety-rule-detail", "delete"): PROPOSE,
+    ("api:change-list", "get"): STAFF_READ,
+    ("api:change-detail", "get"): STAFF_READ,
+    ("api:change-approve", "post"): REVIEW,
+    ("api:change-reject", "post"): REVIEW,
+    # Undoing is proposed by whoever may change the rule.
+    ("api:change-revert", "post"): PROPOSE,
     **_evidence("source"),
     **_evidence("finding"),
     ("api:source-submit", "post"): REVIEW,
@@ -229,8 +244,8 @@ MODELS: dict[str, tuple[Callable[[], dict], Callable[[], dict], Callable]] = {
     ),
     "safety-rule": (
         lambda: {"id": SafetyRuleFactory().pk},
-        _rule_data,
-        lambda: {"message": "Changed."},
+        lambda: {**_rule_data(), "reason": "New guidance."},
+        lambda: {"message": "Changed.", "reason": "Clearer words."},
     ),
     "source": (
         lambda: {"slug": SourceFactory().slug},
@@ -292,12 +307,40 @@ def _call(name: str, method: str, user) -> Call:
         return Call(data={"username": user.username if user else "nobody", "password": PASSWORD})
     if base in ("token", "tokens", "schema", "docs", "not-found"):
         return Call()
+    if base.startswith("change-"):
+        return _change_call(base)
     model, kind = base.rsplit("-", 1)
     existing, full, partial = MODELS[model]
     if kind == "list":
         return Call(data=full() if method == "post" else None)
     kwargs = existing()
+    if model == "safety-rule" and method == "delete":
+        return Call(kwargs, {"reason": "Withdrawn."})
     return Call(kwargs, {"put": full, "patch": partial}.get(method, lambda: None)())
+
+
+def _change_call(base: str) -> Call:
+    """A change proposed by someone else: waiting for review, or approved to be undone."""
+    from evidence.changes import change_approve, change_propose
+
+    proposer = UserFactory(username="proposer", groups=["Catalogue editors"])
+    change = change_propose(
+        subject="safety-rule",
+        action="update",
+        by=proposer,
+        reason="Clearer words.",
+        target=SafetyRuleFactory(),
+        values={"message": "Tell your therapist first."},
+    )
+    data = {
+        "change-approve": {"public_reason": "Clearer words."},
+        "change-reject": {"note": "Not yet."},
+        "change-revert": {"reason": "Undo it."},
+    }.get(base)
+    if base == "change-revert":
+        reviewer = UserFactory(username="reviewer", groups=["Evidence curators"])
+        change = change_approve(change=change, by=reviewer, public_reason="Clearer words.")
+    return Call({} if base == "change-list" else {"id": change.pk}, data)
 
 
 def _client(role: str):

@@ -138,6 +138,7 @@ def test_a_second_rule_for_the_same_question_and_therapy_is_refused(as_editor):
             "effect": "exclude",
             "message": "No.",
             "source": rule.source.slug,
+            "reason": "A second rule, by mistake.",
         },
         format="json",
     )

@@ -14,6 +14,7 @@ from wellness.api.views.catalogue import (
     TechniqueViewSet,
     TherapyViewSet,
 )
+from wellness.api.views.changes import ChangeRequestViewSet
 from wellness.api.views.docs import DocsView
 from wellness.api.views.evidence import (
     FindingViewSet,
@@ -36,6 +37,7 @@ router.register("safety-rules", SafetyRuleViewSet, basename="safety-rule")
 router.register("harms", HarmViewSet, basename="harm")
 router.register("techniques", TechniqueViewSet, basename="technique")
 router.register("other-paths", NextStepViewSet, basename="other-path")
+router.register("changes", ChangeRequestViewSet, basename="change")
 
 urlpatterns = [
     path("recommendations/", RecommendationView.as_view(), name="recommendations"),

@@ -25,6 +25,7 @@ from wellness.api.serializers.evidence import (
     SourceWriteSerializer,
 )
 from wellness.api.views.base import CatalogueViewSet, write_schemas
+from wellness.api.views.changes import ReviewedWrites, reviewed_write_schemas, with_reason
 
 
 def _review_step(summary: str) -> Callable:
@@ -140,14 +141,21 @@ class FindingViewSet(CatalogueViewSet):
     write_serializer_class = FindingWriteSerializer
 
 
-@extend_schema_view(**write_schemas(SafetyRuleSerializer, SafetyRuleWriteSerializer))
-class SafetyRuleViewSet(CatalogueViewSet):
-    """What a yes to a screening question means for a therapy."""
+SafetyRuleProposalSerializer = with_reason(SafetyRuleWriteSerializer)
+
+
+@extend_schema_view(**reviewed_write_schemas(SafetyRuleProposalSerializer))
+class SafetyRuleViewSet(ReviewedWrites, CatalogueViewSet):
+    """What a yes to a screening question means for a therapy.
+
+    Staff writes are proposals (202): they go live when a reviewer approves them at
+    /api/v1/changes/. Send ``reason``, for the reviewer, with each one.
+    """
 
     model = SafetyRule
     selector = staticmethod(selectors.safety_rules_for_api)
     read_serializer_class = SafetyRuleSerializer
-    write_serializer_class = SafetyRuleWriteSerializer
+    write_serializer_class = SafetyRuleProposalSerializer
     lookup_field = "pk"
     lookup_url_kwarg = "id"
     lookup_value_regex = "[0-9]+"
