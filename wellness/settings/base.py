@@ -61,6 +61,9 @@ MIDDLEWARE = [
     # Headers go on every response, static files included, so these sit before WhiteNoise.
     "wellness.security.headers.ContentSecurityPolicyMiddleware",
     "wellness.security.headers.SecurityHeadersMiddleware",
+    # Every body is measured against its limit before anything reads it (a 413 keeps the
+    # headers above).
+    "wellness.security.limits.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
