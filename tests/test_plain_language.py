@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PUBLIC_TEMPLATES = [
     *sorted((ROOT / "templates" / "wellness").rglob("*.html")),
     ROOT / "templates" / "404.html",
+    ROOT / "templates" / "413.html",
     ROOT / "templates" / "500.html",
     ROOT / "templates" / "base.html",
 ]

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import IntegrityError, InterfaceError, OperationalError
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -107,6 +108,11 @@ def _translate(exc: Exception) -> dict[str, Any] | None:
         return problem(409, str(exc), type_=CONFLICT, title="Review step not allowed")
     if isinstance(exc, CurationError):
         return problem(409, str(exc), type_=CONFLICT, title="Curation step not allowed")
+    if isinstance(exc, RequestDataTooBig):
+        # RequestBodyLimitMiddleware answers these before a view runs; this keeps a 413 if not.
+        return problem(413, "The request body is too large.")
+    if isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        return problem(400, "The request body has too many parts.")
     if isinstance(exc, IntegrityError):
         # Validation catches these first; a race between two writers can still get here.
         return problem(

@@ -3,13 +3,17 @@
 - ``client_ip``: the client's address, the same for the API, the public forms and the lock-out.
 - ``Rate``, ``rate_limit_hit``: a fixed-window count per client in the shared cache.
 - ``too_many_requests``: the 429 page (crisis lines included); also the staff lock-out's page.
+- ``RequestBodyLimitMiddleware``: every request body measured against its limit before
+  anything reads it, chunked ones included; 413 past it, 400 for one that cannot be read.
+- ``RefuseFileUploads``: no form takes a file, so a file part is refused (400) unread.
 - ``PublicRequestLimitsMiddleware``: the public forms' rate limits, and request bodies past
-  Django's size limits answered with the 413 page (or 400 for too many fields).
+  Django's field limits answered with the 413 page (or 400 for too many fields or a file).
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import ipaddress
 import logging
 import math
@@ -21,13 +25,15 @@ from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
 from django.core.exceptions import (
     RequestDataTooBig,
+    SuspiciousOperation,
     TooManyFieldsSent,
     TooManyFilesSent,
 )
+from django.core.files.uploadhandler import FileUploadHandler
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.template.loader import render_to_string
 
-from wellness.http import no_store
+from wellness.http import no_store, problem_response
 
 logger = logging.getLogger(__name__)
 
@@ -159,18 +165,147 @@ def too_many_requests(
     return no_store(response)
 
 
-def _too_large(request: HttpRequest, *, status: int) -> HttpResponse:
-    body = render_to_string("413.html", {"too_many_fields": status == 400}, request=request)
+def _refused(request: HttpRequest, *, status: int, reason: str) -> HttpResponse:
+    """Return the page for a body we will not read: ``reason`` picks its words (413.html)."""
+    body = render_to_string("413.html", {"reason": reason}, request=request)
     return no_store(HttpResponse(body, status=status))
+
+
+# --- Request bodies ----------------------------------------------------------------------------
+
+# The header nginx sets when it refused a body itself and asks the app for the page to show
+# (deploy/nginx/wellness.conf.template, ``@body_too_large``). A client that sends it only
+# refuses its own request.
+REFUSED_BY_PROXY_HEADER = "HTTP_X_WELLNESS_BODY_REFUSED"
+_READ_PIECE = 64 * 1024
+
+
+def body_limit(request: HttpRequest) -> int:
+    """Return the most bytes a body to this address may hold.
+
+    The API's own limit under ``/api/`` (a view may keep a lower one: ``LimitedJSONParser``),
+    Django's form limit everywhere else; nginx's ``client_max_body_size`` is the larger of the
+    two (docs/architecture.md §1).
+    """
+    if request.path_info.startswith(API_PREFIX):
+        return settings.API_MAX_BODY_BYTES
+    return settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+
+
+class RequestBodyLimitMiddleware:
+    """Measure every request body against its limit before anything reads it.
+
+    Django reads a body only when something asks for it, then raises ``RequestDataTooBig`` from
+    wherever that was (DRF's parsers, the CSRF check), and it reads a chunked body, which has no
+    ``Content-Length``, as empty. So, first of all:
+
+    - a declared ``Content-Length`` past the limit is answered 413 without reading a byte;
+    - a chunked body is read here, at most the limit and one byte more: past the limit it is a
+      413, otherwise the request goes on with that body and its length;
+    - a length that is not a number, or a length and chunks at once, is a 400.
+
+    The API is answered in problem+json, the site with the 413 page. Listed after the headers
+    middleware, so these answers carry the security headers too. Behind nginx most of these
+    never arrive (its ``client_max_body_size`` and timeouts); this holds without it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        refused = self.refusal(request)
+        if refused is not None:
+            return refused
+        return self.get_response(request)
+
+    def refusal(self, request: HttpRequest) -> HttpResponse | None:
+        """Return the answer to a body past its limit or unreadable, or None to go on."""
+        limit = body_limit(request)
+        if request.META.get(REFUSED_BY_PROXY_HEADER):
+            return self.too_large(request, limit=limit)
+        declared = request.META.get("CONTENT_LENGTH", "").strip()
+        coding = request.META.get("HTTP_TRANSFER_ENCODING", "").strip().lower()
+        if coding:
+            if coding != "chunked" or declared:
+                return self.unreadable(request)
+            return self.read_chunked(request, limit=limit)
+        if not declared:
+            return None
+        if not declared.isdigit():
+            return self.unreadable(request)
+        if int(declared) > limit:
+            return self.too_large(request, limit=limit)
+        return None
+
+    def read_chunked(self, request: HttpRequest, *, limit: int) -> HttpResponse | None:
+        """Read a chunked body (the server has already taken the chunks apart) up to the limit."""
+        stream = request.META["wsgi.input"]
+        pieces: list[bytes] = []
+        size = 0
+        while size <= limit:
+            piece = stream.read(min(_READ_PIECE, limit + 1 - size))
+            if not piece:
+                break
+            pieces.append(piece)
+            size += len(piece)
+        if size > limit:
+            return self.too_large(request, limit=limit)
+        body = b"".join(pieces)
+        # From here on the body is an ordinary one of known length: Django's parsers, its size
+        # checks and DRF all read CONTENT_LENGTH, and WSGIRequest reads its body from _stream.
+        request.META["CONTENT_LENGTH"] = str(len(body))
+        request._stream = io.BytesIO(body)
+        return None
+
+    @staticmethod
+    def too_large(request: HttpRequest, *, limit: int) -> HttpResponse:
+        logger.warning("Request body too large for %s", request.path)
+        if request.path_info.startswith(API_PREFIX):
+            return no_store(
+                problem_response(413, f"The request body is larger than {limit:,} bytes.")
+            )
+        return _refused(request, status=413, reason="too_large")
+
+    @staticmethod
+    def unreadable(request: HttpRequest) -> HttpResponse:
+        logger.warning("Request body length unreadable for %s", request.path)
+        if request.path_info.startswith(API_PREFIX):
+            return no_store(problem_response(400, "The request body's length could not be read."))
+        return _refused(request, status=400, reason="unreadable")
+
+
+class FilePartRefused(SuspiciousOperation):
+    """A form sent a file. A suspicious operation, so wherever it is raised Django answers 400."""
+
+
+class RefuseFileUploads(FileUploadHandler):
+    """Refuse a form's file part as soon as its headers are read (``FILE_UPLOAD_HANDLERS``).
+
+    No form of ours, the admin's included, takes a file; so a file is never kept in memory or
+    written to a temporary file, however it is sent.
+    """
+
+    def new_file(self, *args, **kwargs) -> None:
+        raise FilePartRefused("A form sent a file part; no form takes one")
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:  # pragma: no cover
+        return raw_data  # never reached: new_file refuses first
+
+    def file_complete(self, file_size: int) -> None:  # pragma: no cover
+        return None
+
+
+# --- Public forms ------------------------------------------------------------------------------
 
 
 class PublicRequestLimitsMiddleware:
     """Limit how often a client may post the public forms, and how much any form may send.
 
     Listed before ``CsrfViewMiddleware``, whose ``process_view`` is the first to read a body: the
-    limit is checked before any body is read, and an oversized or over-long body is answered
-    here with a page instead of Django's bare 400. The API keeps its own limits (DRF throttles
-    and ``LimitedJSONParser``, which answer in problem+json).
+    form is parsed here, so a form past Django's field limits, or one that sends a file, is
+    answered with a page instead of Django's bare 400. Its size was checked before anything ran
+    (``RequestBodyLimitMiddleware``). The API keeps its own limits (DRF throttles and
+    ``LimitedJSONParser``, which answer in problem+json).
     """
 
     def __init__(self, get_response):
@@ -195,8 +330,11 @@ class PublicRequestLimitsMiddleware:
                 request.POST  # noqa: B018 - parse now, so a limit is answered with a page
             except RequestDataTooBig:
                 logger.warning("Request body too large for %s", request.path)
-                return _too_large(request, status=413)
+                return _refused(request, status=413, reason="too_large")
             except (TooManyFieldsSent, TooManyFilesSent):
                 logger.warning("Too many form fields for %s", request.path)
-                return _too_large(request, status=400)
+                return _refused(request, status=400, reason="too_many_fields")
+            except FilePartRefused:
+                logger.warning("A form sent a file to %s", request.path)
+                return _refused(request, status=400, reason="file")
         return None

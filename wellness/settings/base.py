@@ -64,6 +64,9 @@ MIDDLEWARE = [
     "wellness.security.headers.SecurityHeadersMiddleware",
     # A path or query holding NUL is a 404 before anything (WhiteNoise, a view) looks it up.
     "wellness.middleware.RefusedCharactersMiddleware",
+    # Every body is measured against its limit before anything reads it (a 413 keeps the
+    # headers above).
+    "wellness.security.limits.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

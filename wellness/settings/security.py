@@ -110,8 +110,13 @@ PUBLIC_FORM_RATES = {
     "results": env.str("RATE_RESULTS", default="30/minute"),
     "save": env.str("RATE_SAVE", default="20/hour"),
 }
-# Request bodies Django parses (forms; the API has API_MAX_BODY_BYTES). The largest admin form
-# (a source's page, which edits its findings, harms and rules at once: about 20 fields a
-# finding) is far below both; a larger body is answered with templates/413.html.
+# Request bodies outside the API (forms; the API has API_MAX_BODY_BYTES), file parts and chunked
+# bodies counted too (wellness.security.limits.RequestBodyLimitMiddleware). The largest admin
+# form (a source's page, which edits its findings, harms and rules at once: about 20 fields a
+# finding) is far below both; a larger body is answered with templates/413.html. nginx's
+# client_max_body_size is the same number (deploy/nginx/wellness.conf.template).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=512 * 1024)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DATA_UPLOAD_MAX_NUMBER_FIELDS", default=2000)
+# No form takes a file, the admin's included: a file part is refused (400) before it is read,
+# so none is ever kept in memory or written to a temporary file.
+FILE_UPLOAD_HANDLERS = ["wellness.security.limits.RefuseFileUploads"]
