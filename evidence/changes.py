@@ -210,6 +210,16 @@ def change_revert(*, change: ChangeRequest, by: User, reason: str) -> ChangeRequ
     )
 
 
+def change_try(change: ChangeRequest) -> None:
+    """Apply a change's values without deciding it, inside a transaction the caller rolls back.
+
+    For the impact preview (``wellness.impact``): the catalogue as it would be, never kept.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("change_try needs a transaction that will be rolled back")
+    _apply(change, by=change.author, public_reason="preview only")
+
+
 def _apply(change: ChangeRequest, *, by: User, public_reason: str) -> int | None:
     """Make the change live; return the record's id (None once removed)."""
     kind = REVIEWED[change.subject]

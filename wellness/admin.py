@@ -61,3 +61,6 @@ class ApiTokenAdmin(admin.ModelAdmin):
         revoked, _ = queryset.delete()
         message = ngettext("Revoked %d API token.", "Revoked %d API tokens.", revoked)
         self.message_user(request, message % revoked, messages.SUCCESS)
+
+
+from wellness import admin_changes  # noqa: E402, F401 - the scenarios and the impact preview

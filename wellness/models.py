@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from knox.models import AbstractAuthToken, AuthTokenManager
 from knox.settings import CONSTANTS
+from simple_history.models import HistoricalRecords
 
 
 def new_token() -> str:
@@ -135,3 +136,33 @@ class ApiToken(AbstractAuthToken):
         """When this token stops working: its stored expiry, or sooner by the settings now."""
         limit = api_token_expiry(created=self.created, last_used=self.last_used)
         return min(limit, self.expiry) if self.expiry else limit
+
+
+class ReferenceScenario(models.Model):
+    """A made-up person's answers, kept to show a reviewer whom a change to safety would affect.
+
+    Before a change is approved, the engine runs every scenario with and without it
+    (``wellness.impact``). Curators keep the set in the admin; the first ones come from the
+    clinical personas. Never a real person's answers.
+    """
+
+    name = models.CharField(max_length=120, unique=True, help_text="Who this is, in a few words.")
+    goals = models.JSONField(help_text="Goal slugs, as the questionnaire's answers give them.")
+    conditions = models.JSONField(
+        default=list, blank=True, help_text="The screening questions answered yes (slugs)."
+    )
+    preferences = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Optional: format, pressure, approach, time, cost, evidence, as in the API.",
+    )
+    note = models.CharField(max_length=300, blank=True, help_text="Why this case matters.")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name

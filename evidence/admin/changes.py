@@ -194,17 +194,19 @@ class ChangeRequestAdmin(admin.ModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         change = self.get_object(request, object_id)
-        extra: dict[str, Any] = {}
-        if change is not None:
-            extra = {
-                "rows": diff_rows(change),
-                "may_review": change.status == ChangeRequest.Status.WAITING
-                and request.user.has_perm(REVIEW_PERMISSION),
-                "own": change.author_id == request.user.pk and not request.user.is_superuser,
-                "may_revert": change.status == ChangeRequest.Status.APPROVED,
-                "review_form": ReviewForm(),
-            }
+        extra = self.review_context(request, change) if change is not None else {}
         return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
+
+    def review_context(self, request: HttpRequest, change: ChangeRequest) -> dict[str, Any]:
+        """What the change's page shows beside its fields (the impact preview adds to it)."""
+        return {
+            "rows": diff_rows(change),
+            "may_review": change.status == ChangeRequest.Status.WAITING
+            and request.user.has_perm(REVIEW_PERMISSION),
+            "own": change.author_id == request.user.pk and not request.user.is_superuser,
+            "may_revert": change.status == ChangeRequest.Status.APPROVED,
+            "review_form": ReviewForm(),
+        }
 
     def review_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         if request.method != "POST":

@@ -1,6 +1,7 @@
 """The staff groups made by ``wellness/migrations/0001_staff_groups.py``, and the permissions for
 techniques, other paths and harms that ``0003`` adds to them, the warning signs of ``0004`` and
-the background jobs of ``0005`` and the reviewed changes of ``0007``."""
+the background jobs of ``0005``, the reviewed changes of ``0007`` and the reference scenarios
+of ``0009``."""
 
 import importlib
 from types import SimpleNamespace
@@ -17,6 +18,7 @@ new_records = importlib.import_module(
 warning_signs = importlib.import_module("wellness.migrations.0004_staff_groups_warning_signs")
 job_requests = importlib.import_module("wellness.migrations.0005_staff_groups_job_requests")
 change_requests = importlib.import_module("wellness.migrations.0007_staff_groups_change_requests")
+scenarios = importlib.import_module("wellness.migrations.0009_reference_scenarios_seeded")
 
 CRUD = ["view", "add", "change", "delete"]
 
@@ -33,6 +35,7 @@ EXPECTED = {
         "evidence.view_finding",
         "outbox.view_jobrequest",
         "evidence.view_changerequest",
+        "wellness.view_referencescenario",
     },
     "Evidence curators": {
         *(f"evidence.{a}_{m}" for m in ["source", "finding", "harm"] for a in CRUD),
@@ -48,6 +51,7 @@ EXPECTED = {
         "outbox.change_jobrequest",
         "evidence.view_changerequest",
         "evidence.review_changerequest",
+        *(f"wellness.{a}_referencescenario" for a in CRUD),
     },
 }
 
@@ -56,9 +60,7 @@ EXPECTED = {
 def state_apps():
     """Return the models as the migration sees them, not as the code defines them today."""
     loader = MigrationLoader(None, ignore_no_migrations=True)
-    return loader.project_state(
-        ("wellness", "0007_staff_groups_change_requests"), at_end=False
-    ).apps
+    return loader.project_state(("wellness", "0009_reference_scenarios_seeded"), at_end=False).apps
 
 
 def run_forwards(state_apps, schema_editor) -> None:
@@ -68,6 +70,7 @@ def run_forwards(state_apps, schema_editor) -> None:
     warning_signs.add_permissions(state_apps, schema_editor)
     job_requests.add_permissions(state_apps, schema_editor)
     change_requests.add_permissions(state_apps, schema_editor)
+    scenarios.add_permissions(state_apps, schema_editor)
 
 
 @pytest.fixture
