@@ -40,6 +40,17 @@ class Reviewed:
     def label(self, record: models.Model) -> str:
         return str(record)
 
+    def about(self, record: models.Model) -> tuple[str, str]:
+        """Return (what it is about, in public words; the therapy's slug, or "")."""
+        therapy = getattr(record, "therapy", None)
+        condition = getattr(record, "condition", None)
+        if therapy is None:
+            return str(record), ""
+        words = f"Safety advice on {therapy.name}"
+        if condition is not None:
+            words += f" for people who answer yes to “{condition.question}”"
+        return words, therapy.slug
+
 
 REVIEWED: dict[str, Reviewed] = {
     Subject.SAFETY_RULE: Reviewed(
@@ -106,11 +117,14 @@ def change_propose(
         else:
             record = target
             values = {}
+    public_label, therapy_slug = kind.about(record)
     return ChangeRequest.objects.create(
         subject=subject,
         action=action,
         target_id=None if target is None else target.pk,
         label=kind.label(record),
+        public_label=public_label,
+        therapy_slug=therapy_slug,
         values=values,
         before=before,
         reason=reason.strip(),

@@ -15,6 +15,7 @@ urlpatterns = [
     path("help-now/", pages.help_now, name="help-now"),
     path("privacy/", pages.privacy, name="privacy"),
     path("about/", pages.about, name="about"),
+    path("changes/", pages.change_log, name="change-log"),
     # The questionnaire: a few short pages, answers kept only in a signed cookie.
     path("questions/", include(questionnaire.urlpatterns)),
     path("results/", include(results.urlpatterns)),

@@ -45,6 +45,12 @@ class ChangeRequest(models.Model):
         help_text="The record changed or removed; for an addition, once live.",
     )
     label = models.CharField(max_length=300, help_text="What the change is about, in words.")
+    public_label = models.CharField(
+        max_length=300, blank=True, help_text="What it is about, for the public change log."
+    )
+    therapy_slug = models.SlugField(
+        max_length=80, blank=True, db_index=True, help_text="The therapy it is about, if one."
+    )
     values = models.JSONField(
         default=dict, blank=True, help_text="The reviewed fields as the change would set them."
     )

@@ -1,12 +1,17 @@
-"""Pages with fixed content: home, urgent help, privacy, and about this information."""
+"""Pages with fixed content: home, urgent help, privacy, about this information; and the
+public change log, "What we changed and why"."""
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db.models import Max
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
-from evidence.models import Source
+from evidence.models import ChangeRequest, Source
 from therapies.models import CrisisContact, Therapy
+from wellness.browse.caching import cached_public_page
+from wellness.browse.views import public_page
 
 # The IPDAS minimum standards, cited on the About page when its source record is published.
 IPDAS_SOURCE = "joseph-williams-2014-ipdas"
@@ -49,3 +54,26 @@ def about(request: HttpRequest) -> HttpResponse:
         "source_review_days": settings.SOURCE_REVIEW_MAX_AGE_DAYS,
     }
     return render(request, "wellness/about.html", context)
+
+
+CHANGES_PER_PAGE = 50
+
+
+@require_safe
+@public_page
+@cached_public_page(query={"therapy": 1, "page": 1})
+def change_log(request: HttpRequest) -> HttpResponse:
+    """List each approved change to safety advice or evidence, newest first, with its reason."""
+    changes = ChangeRequest.objects.approved().order_by("-reviewed_at", "-pk")
+    therapy = None
+    slug = request.GET.get("therapy", "")
+    if slug:
+        therapy = Therapy.objects.published().filter(slug=slug).only("slug", "name").first()
+        if therapy is None:
+            raise Http404("No published therapy has this name.")
+        changes = changes.filter(therapy_slug=slug)
+    page = Paginator(
+        changes.only("pk", "reviewed_at", "public_label", "public_reason", "action"),
+        CHANGES_PER_PAGE,
+    ).get_page(request.GET.get("page"))
+    return render(request, "wellness/changes.html", {"page": page, "therapy": therapy})

@@ -17,6 +17,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from evidence.models import ChangeRequest
 from wellness import answers as answer_store
 from wellness.content import GAP_WORDS, PREFERENCE_REASONS
 from wellness.http import no_store
@@ -267,9 +268,27 @@ def saved_result(request: HttpRequest, token: str) -> HttpResponse:
         saved=lambda result: saved,
         share_url=lambda result: request.build_absolute_uri(saved.get_absolute_url()),
         catalogue_changed=lambda result: saved.catalogue_version != result.catalogue_version,
+        changes_since=lambda result: _changes_since(saved, result),
     )
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+CHANGES_SHOWN = 10
+
+
+def _changes_since(saved: SavedResult, result: Result) -> list[ChangeRequest]:
+    """The approved changes since it was saved about the therapies this result names."""
+    if saved.catalogue_version == result.catalogue_version:
+        return []
+    named = {card.therapy.slug for card in result.recommendations}
+    named |= {excluded.therapy.slug for excluded in result.excluded}
+    return list(
+        ChangeRequest.objects.approved()
+        .filter(reviewed_at__gt=saved.created_at, therapy_slug__in=named)
+        .order_by("-reviewed_at")
+        .only("reviewed_at", "public_label", "public_reason")[:CHANGES_SHOWN]
+    )
 
 
 @require_POST
