@@ -53,6 +53,8 @@ STATIC_PAGES = [
     "/sources/nccih-massage/",
     "/compare/?therapies=cbt&therapies=swedish-massage&therapies=prenatal-massage",
     "/compare/?therapies=cbt",
+    "/changes/",
+    "/changes/?therapy=deep-tissue-massage",
     "/no-such-page/",
 ]
 
