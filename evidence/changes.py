@@ -13,11 +13,13 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
+from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
 
 from evidence.models import SafetyRule
 from evidence.models.changes import ChangeRequest
 from evidence.services import ReviewError
+from therapies.models import Condition
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -42,6 +44,8 @@ class Reviewed:
 
     def about(self, record: models.Model) -> tuple[str, str]:
         """Return (what it is about, in public words; the therapy's slug, or "")."""
+        if isinstance(record, Condition):
+            return f"The screening question “{record.question}”", ""
         therapy = getattr(record, "therapy", None)
         condition = getattr(record, "condition", None)
         if therapy is None:
@@ -55,6 +59,10 @@ class Reviewed:
 REVIEWED: dict[str, Reviewed] = {
     Subject.SAFETY_RULE: Reviewed(
         SafetyRule, ("therapy_id", "condition_id", "effect", "message", "source_id")
+    ),
+    # A screening question: whether it is asked, whether a yes means crisis, and its words.
+    Subject.CONDITION: Reviewed(
+        Condition, ("slug", "question", "help_text", "is_crisis", "active", "position")
     ),
 }
 
@@ -258,7 +266,13 @@ def _apply(change: ChangeRequest, *, by: User, public_reason: str) -> int | None
     )
     record._history_user = by  # type: ignore[attr-defined]
     if change.action == Action.DELETE:
-        record.delete()
+        try:
+            record.delete()
+        except (ProtectedError, RestrictedError):
+            raise ReviewError(
+                "Other records still use this one (safety rules, therapies or warning signs). "
+                "Change or remove those first."
+            ) from None
         return change.target_id
     record.full_clean()
     record.save()

@@ -28,7 +28,8 @@ from evidence.changes import (
 )
 from evidence.models import ChangeRequest
 from evidence.services import ReviewError
-from therapies.admin import HistoryAdmin
+from therapies.admin import ConditionAdmin, HistoryAdmin
+from therapies.models import Condition
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -273,3 +274,13 @@ def _shown(field: models.Field, value: Any) -> str:
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     return str(value)
+
+
+# Screening questions live in the catalogue app, which knows nothing of reviews: their admin is
+# registered again here, with saving turned into proposals.
+admin.site.unregister(Condition)
+
+
+@admin.register(Condition)
+class ReviewedConditionAdmin(ReviewedChangesAdmin, ConditionAdmin):
+    """Adding, changing or removing a screening question is proposed for review."""

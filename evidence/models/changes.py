@@ -26,6 +26,7 @@ class ChangeRequestQuerySet(models.QuerySet["ChangeRequest"]):
 class ChangeRequest(models.Model):
     class Subject(models.TextChoices):
         SAFETY_RULE = "safety-rule", "Safety rule"
+        CONDITION = "condition", "Screening question"
 
     class Action(models.TextChoices):
         CREATE = "create", "Add"
@@ -97,7 +98,7 @@ class ChangeRequest(models.Model):
         permissions = [("review_changerequest", "Can approve or reject a change to safety")]
         constraints = [
             models.CheckConstraint(
-                condition=Q(subject__in=["safety-rule"]),
+                condition=Q(subject__in=["safety-rule", "condition"]),
                 name="change_request_subject_valid",
             ),
             models.CheckConstraint(

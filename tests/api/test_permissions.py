@@ -80,6 +80,17 @@ def _evidence(name: str) -> dict[tuple[str, str], tuple[int, ...]]:
     }
 
 
+def _proposed(name: str) -> dict[tuple[str, str], tuple[int, ...]]:
+    return {
+        (f"api:{name}-list", "get"): PUBLIC,
+        (f"api:{name}-list", "post"): PROPOSE,
+        (f"api:{name}-detail", "get"): PUBLIC,
+        (f"api:{name}-detail", "put"): PROPOSE,
+        (f"api:{name}-detail", "patch"): PROPOSE,
+        (f"api:{name}-detail", "delete"): PROPOSE,
+    }
+
+
 def _both(name: str) -> dict[tuple[str, str], tuple[int, ...]]:
     return {
         (f"api:{name}-list", "get"): PUBLIC,
@@ -97,16 +108,12 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     **_catalogue("other-path"),
     **_both("harm"),
     **_catalogue("goal"),
-    **_catalogue("condition"),
+    # Screening questions, like safety rules, change only through review.
+    **_proposed("condition"),
     **_catalogue("crisis-contact"),
     # Safety rules are catalogue work even though they live beside the evidence; every write
     # is proposed for review.
-    ("api:safety-rule-list", "get"): PUBLIC,
-    ("api:safety-rule-list", "post"): PROPOSE,
-    ("api:safety-rule-detail", "get"): PUBLIC,
-    ("api:safety-rule-detail", "put"): PROPOSE,
-    ("api:safety-rule-detail", "patch"): PROPOSE,
-    ("api:safety-rule-detail", "delete"): PROPOSE,
+    **_proposed("safety-rule"),
     ("api:change-list", "get"): STAFF_READ,
     ("api:change-detail", "get"): STAFF_READ,
     ("api:change-approve", "post"): REVIEW,
@@ -234,8 +241,8 @@ MODELS: dict[str, tuple[Callable[[], dict], Callable[[], dict], Callable]] = {
     ),
     "condition": (
         lambda: {"slug": ConditionFactory().slug},
-        lambda: {"slug": "added-condition", "question": "Are you well?"},
-        lambda: {"question": "Are you sure?"},
+        lambda: {"slug": "added-condition", "question": "Are you well?", "reason": "New."},
+        lambda: {"question": "Are you sure?", "reason": "Clearer."},
     ),
     "crisis-contact": (
         lambda: {"id": CrisisContactFactory().pk},
@@ -314,7 +321,7 @@ def _call(name: str, method: str, user) -> Call:
     if kind == "list":
         return Call(data=full() if method == "post" else None)
     kwargs = existing()
-    if model == "safety-rule" and method == "delete":
+    if model in ("safety-rule", "condition") and method == "delete":
         return Call(kwargs, {"reason": "Withdrawn."})
     return Call(kwargs, {"put": full, "patch": partial}.get(method, lambda: None)())
 

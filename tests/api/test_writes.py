@@ -110,7 +110,12 @@ def test_second_crisis_question_is_refused(as_editor):
 
     response = as_editor.post(
         "/api/v1/conditions/",
-        {"slug": "danger", "question": "Are you in danger?", "is_crisis": True},
+        {
+            "slug": "danger",
+            "question": "Are you in danger?",
+            "is_crisis": True,
+            "reason": "A second way in.",
+        },
         format="json",
     )
 

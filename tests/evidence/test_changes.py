@@ -214,3 +214,36 @@ def test_history_names_author_and_reviewer(rule, editor, curator):
     latest = rule.history.latest()
     assert latest.history_user == curator
     assert "by editor, approved by curator: Take care instead." in latest.history_change_reason
+
+
+def test_a_screening_question_changes_only_once_approved(editor, curator):
+    question = ConditionFactory(slug="new-question", active=False)
+    change = change_propose(
+        subject=ChangeRequest.Subject.CONDITION,
+        action=Action.UPDATE,
+        by=editor,
+        reason="Ask it from now on.",
+        target=question,
+        values={"active": True},
+    )
+    question.refresh_from_db()
+    assert question.active is False
+    assert change.public_label == "The screening question “" + question.question + "”"
+
+    change_approve(change=change, by=curator, public_reason="We now ask this question.")
+    question.refresh_from_db()
+    assert question.active is True
+
+
+def test_removing_a_question_rules_still_use_is_refused_at_approval(rule, editor, curator):
+    change = change_propose(
+        subject=ChangeRequest.Subject.CONDITION,
+        action=Action.DELETE,
+        by=editor,
+        reason="Not needed.",
+        target=rule.condition,
+    )
+    with pytest.raises(ReviewError, match="still use"):
+        change_approve(change=change, by=curator, public_reason="Removed.")
+    change.refresh_from_db()
+    assert change.status == "waiting"

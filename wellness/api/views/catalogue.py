@@ -21,6 +21,7 @@ from wellness.api.serializers.catalogue import (
     TherapyWriteSerializer,
 )
 from wellness.api.views.base import CatalogueViewSet, write_schemas
+from wellness.api.views.changes import ReviewedWrites, reviewed_write_schemas, with_reason
 
 
 class TherapyFilterSerializer(serializers.Serializer):
@@ -65,12 +66,20 @@ class GoalViewSet(CatalogueViewSet):
     read_serializer_class = write_serializer_class = GoalSerializer
 
 
-class ConditionViewSet(CatalogueViewSet):
-    """The screening questions (yes/no) asked before recommending."""
+ConditionProposalSerializer = with_reason(ConditionSerializer)
+
+
+@extend_schema_view(**reviewed_write_schemas(ConditionProposalSerializer))
+class ConditionViewSet(ReviewedWrites, CatalogueViewSet):
+    """The screening questions (yes/no) asked before recommending.
+
+    Staff writes are proposals (202), live once a reviewer approves them at /api/v1/changes/.
+    """
 
     model = Condition
     selector = staticmethod(selectors.conditions_for_api)
-    read_serializer_class = write_serializer_class = ConditionSerializer
+    read_serializer_class = ConditionSerializer
+    write_serializer_class = ConditionProposalSerializer
 
 
 @extend_schema_view(list=extend_schema(parameters=[RegionFilterSerializer]))

@@ -29,13 +29,16 @@ from evidence.changes import (
 )
 from evidence.models import ChangeRequest
 from wellness.api.problems import ProblemSerializer
+from wellness.api.serializers.base import StrictCharField
 
 Action = ChangeRequest.Action
 
 
 class ChangeRequestSerializer(serializers.ModelSerializer):
     author = serializers.CharField(source="author.username", read_only=True)
-    reviewer = serializers.CharField(source="reviewer.username", read_only=True, default=None)
+    reviewer = serializers.CharField(
+        source="reviewer.username", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = ChangeRequest
@@ -62,19 +65,19 @@ class ChangeRequestSerializer(serializers.ModelSerializer):
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(
+    reason = StrictCharField(
         max_length=2000, help_text="Why this change is needed, for the reviewer."
     )
 
 
 class ApproveSerializer(serializers.Serializer):
-    public_reason = serializers.CharField(
+    public_reason = StrictCharField(
         max_length=200, help_text="One plain line for 'What we changed and why'."
     )
 
 
 class RejectSerializer(serializers.Serializer):
-    note = serializers.CharField(max_length=2000, help_text="Why not, for the author.")
+    note = StrictCharField(max_length=2000, help_text="Why not, for the author.")
 
 
 def _staff(request) -> User:
@@ -87,7 +90,7 @@ def proposed(change: ChangeRequest, request) -> Response:
     return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": location})
 
 
-class ReasonField(serializers.CharField):
+class ReasonField(StrictCharField):
     """Asked for on every write, a partial update (PATCH) included."""
 
     def validate_empty_values(self, data: Any) -> tuple[bool, Any]:
