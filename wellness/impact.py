@@ -134,3 +134,18 @@ def impact_preview(
             progress(done, len(chosen))
     impacts.sort(key=lambda impact: impact.weight, reverse=True)
     return impacts
+
+
+def impacts_data(impacts: list[ScenarioImpact]) -> list[dict]:
+    """The preview as plain data: what the change's page shows, kept by the background job."""
+    return [
+        {
+            "scenario": impact.scenario.name,
+            "goals": list(impact.scenario.goals or ()),
+            "conditions": list(impact.scenario.conditions or ()),
+            "moves": [
+                {**dataclasses.asdict(move), "loosens": move.loosens} for move in impact.moves
+            ],
+        }
+        for impact in impacts
+    ]

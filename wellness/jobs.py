@@ -6,14 +6,16 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.db import transaction
+from django.utils import timezone
 
 from outbox import jobs
 from outbox.models import JobRequest
 from wellness import selectors
-from wellness.models import ApiToken, SavedResult
+from wellness.models import ApiToken, ImpactPreview, SavedResult
 
 SNAPSHOT_REBUILD_TASK = "wellness.rebuild_catalogue_snapshot"
 SAVED_RESULTS_PURGE_TASK = "wellness.purge_saved_results"
+IMPACT_PREVIEW_TASK = "wellness.build_impact_preview"
 
 
 def catalogue_changed(**_kwargs) -> None:
@@ -58,3 +60,44 @@ def saved_results_purge(job: JobRequest, *, last_attempt: bool) -> Callable[[], 
         )
 
     return purge
+
+
+def impact_preview_request(*, change, version: str) -> ImpactPreview:
+    """Return the preview of this change on this catalogue version, asking for it if new."""
+    with transaction.atomic():
+        preview, made = ImpactPreview.objects.get_or_create(
+            change=change, catalogue_version=version
+        )
+        if made:
+            jobs.job_request(
+                task=IMPACT_PREVIEW_TASK,
+                args={"preview": preview.pk},
+                description=f"Work out whom change {change.pk} would affect",
+            )
+    return preview
+
+
+def impact_preview_build(job: JobRequest, *, last_attempt: bool) -> Callable[[], str]:
+    """Run every reference scenario with and without the change, saying how far it has got."""
+    from evidence.services import ReviewError
+    from wellness.impact import impact_preview, impacts_data
+
+    preview = ImpactPreview.objects.select_related("change").filter(pk=job.args["preview"]).first()
+    if preview is None:
+        return lambda: "The change's preview is no longer needed."
+
+    def progress(done: int, total: int) -> None:
+        ImpactPreview.objects.filter(pk=preview.pk).update(done=done, total=total)
+
+    try:
+        data, error = impacts_data(impact_preview(change=preview.change, progress=progress)), ""
+    except ReviewError as refusal:  # the record changed since it was proposed
+        data, error = None, str(refusal)
+
+    def keep() -> str:
+        ImpactPreview.objects.filter(pk=preview.pk).update(
+            result=data, error=error, finished_at=timezone.now()
+        )
+        return error or f"{len(data or [])} scenarios would get different advice or order."
+
+    return keep

@@ -166,3 +166,34 @@ class ReferenceScenario(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ImpactPreview(models.Model):
+    """The impact preview of a proposed change, worked out by a background job.
+
+    For a large catalogue the preview takes longer than a page should: the change's page asks for
+    one and shows its progress until it is done. A preview holds for the catalogue version it was
+    made on; after any other change it is made again.
+    """
+
+    change = models.ForeignKey(
+        "evidence.ChangeRequest", on_delete=models.CASCADE, related_name="impact_previews"
+    )
+    catalogue_version = models.CharField(max_length=32)
+    done = models.PositiveIntegerField(default=0, help_text="Scenarios worked out so far.")
+    total = models.PositiveIntegerField(default=0)
+    result = models.JSONField(null=True, blank=True, help_text="The scenarios that move.")
+    error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["change", "catalogue_version"], name="impact_preview_one_per_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Impact of change {self.change_id} on catalogue {self.catalogue_version}"

@@ -16,6 +16,11 @@ def purge_saved_results(self: Task, job_id: int) -> None:
     run(self, job_id, jobs.saved_results_purge)
 
 
+@shared_task(bind=True, base=JobTask, name=jobs.IMPACT_PREVIEW_TASK)
+def build_impact_preview(self: Task, job_id: int) -> None:
+    run(self, job_id, jobs.impact_preview_build)
+
+
 @shared_task(base=JobTask, name="wellness.request_saved_results_purge")
 def request_saved_results_purge() -> int:
     """Beat: ask for the expired saved results to be deleted."""

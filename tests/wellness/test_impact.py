@@ -146,3 +146,36 @@ def test_who_keeps_the_scenarios(login, role, view, add, change):
     page = client.get(address)
     assert page.status_code == 200
     assert (b'name="_save"' in page.content) == (change == 200)
+
+
+def test_a_large_catalogue_works_out_the_preview_in_a_job_with_progress(
+    seeded, editor, login, settings
+):
+    from django.urls import reverse
+
+    from outbox.jobs import job_run
+    from outbox.models import JobRequest
+    from wellness.jobs import IMPACT_PREVIEW_TASK, impact_preview_build
+    from wellness.models import ImpactPreview
+
+    settings.IMPACT_PREVIEW_INLINE_THERAPIES = 0  # every catalogue counts as large here
+    change = propose(deep_tissue_rule("blood-thinners"), editor, "caution")
+    address = reverse("admin:evidence_changerequest_change", args=[change.pk])
+    client = login("curator")
+
+    waiting = client.get(address).content.decode()
+    assert "Working out whom it affects: 0 of" in waiting
+    assert 'http-equiv="refresh"' in waiting
+    [job] = JobRequest.objects.filter(task=IMPACT_PREVIEW_TASK)
+    client.get(address)  # asking again asks for nothing more
+    assert JobRequest.objects.filter(task=IMPACT_PREVIEW_TASK).count() == 1
+
+    job_run(job_id=job.pk, work=impact_preview_build)
+
+    preview = ImpactPreview.objects.get(change=change)
+    total = ReferenceScenario.objects.count()
+    assert (preview.done, preview.total) == (total, total)
+    done = client.get(address).content.decode()
+    assert "3 of the" in done
+    assert "Fibromyalgia on blood thinners" in done
+    assert 'http-equiv="refresh"' not in done

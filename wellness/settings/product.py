@@ -20,3 +20,8 @@ CONTENT_CONTACT_EMAIL = env.str("CONTENT_CONTACT_EMAIL", default="")
 
 # A published source not reviewed for this long is listed as due for review on the dashboard.
 SOURCE_REVIEW_MAX_AGE_DAYS = env.int("SOURCE_REVIEW_MAX_AGE_DAYS", default=365)
+
+# The impact preview of a proposed safety change is worked out while its page loads for a
+# catalogue of up to this many therapies, and by a background job, with its progress shown,
+# for a larger one (docs/architecture.md §3).
+IMPACT_PREVIEW_INLINE_THERAPIES = env.int("IMPACT_PREVIEW_INLINE_THERAPIES", default=300)
