@@ -67,3 +67,36 @@ def test_the_schema_says_links_are_web_addresses(client):
         [address, blank] = schema[name]["properties"]["url"]["oneOf"]
         assert address["pattern"] == "^https?://"
         assert blank["maxLength"] == 0
+
+
+def test_the_crisis_contacts_text_length_the_schema_states_is_kept(client, login):
+    import yaml
+
+    schema = yaml.safe_load(client.get("/api/v1/schema/").content)["components"]["schemas"]
+    limit = schema["CrisisContactRequest"]["properties"]["text"]["maxLength"]
+    login("superuser")
+    body = {
+        "region": "GB",
+        "name": "Example line",
+        "phone": "111",
+        "when_to_use": "When you need to talk.",
+        "text": "x" * (limit + 1),
+    }
+    response = client.post("/api/v1/crisis-contacts/", body, content_type="application/json")
+    assert response.status_code == 400
+    assert [error["field"] for error in response.json()["errors"]] == ["text"]
+    body["text"] = "x" * limit
+    assert (
+        client.post("/api/v1/crisis-contacts/", body, content_type="application/json").status_code
+        == 201
+    )
+
+
+def test_the_schema_says_where_goal_and_condition_slugs_come_from(client):
+    import yaml
+
+    schema = yaml.safe_load(client.get("/api/v1/schema/").content)["components"]["schemas"]
+    answers = schema["AnswersRequest"]["properties"]
+    assert "/api/v1/goals/" in answers["goals"]["description"]
+    assert "/api/v1/conditions/" in answers["conditions"]["description"]
+    assert answers["goals"]["minItems"] == 1

@@ -84,6 +84,7 @@ class AnswersSerializer(serializers.Serializer):
     goals = serializers.ListField(
         child=serializers.SlugField(max_length=SLUG_MAX_LENGTH),
         allow_empty=False,
+        min_length=1,  # the same as allow_empty, so the schema says it (minItems)
         max_length=SLUG_LIST_LIMIT,
         help_text="What you want help with: one or more goal slugs from /api/v1/goals/.",
         error_messages={"empty": "Choose at least one goal."},
