@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 Subject = ChangeRequest.Subject
 Action = ChangeRequest.Action
 REVIEW_PERMISSION = "evidence.review_changerequest"
+HISTORY_REASON_LENGTH = 100  # simple_history's history_change_reason
+PUBLIC_REASON_LENGTH = ChangeRequest._meta.get_field("public_reason").max_length or 200
 
 
 @dataclass(frozen=True)
@@ -130,8 +132,8 @@ def change_propose(
         subject=subject,
         action=action,
         target_id=None if target is None else target.pk,
-        label=kind.label(record),
-        public_label=public_label,
+        label=_cut(kind.label(record), "label"),
+        public_label=_cut(public_label, "public_label"),
         therapy_slug=therapy_slug,
         values=values,
         before=before,
@@ -139,6 +141,12 @@ def change_propose(
         author=by,
         reverts=reverts,
     )
+
+
+def _cut(text: str, field: str) -> str:
+    """Fit a generated description into its column, with an ellipsis if cut."""
+    length = ChangeRequest._meta.get_field(field).max_length or len(text)
+    return text if len(text) <= length else f"{text[: length - 1]}…"
 
 
 def _locked_waiting(change: ChangeRequest) -> ChangeRequest:
@@ -164,6 +172,8 @@ def change_approve(*, change: ChangeRequest, by: User, public_reason: str) -> Ch
     public_reason = " ".join(public_reason.split())
     if not public_reason:
         raise ReviewError("Write one line for the public: what changed and why.")
+    if len(public_reason) > PUBLIC_REASON_LENGTH:
+        raise ReviewError(f"Keep the line for the public to {PUBLIC_REASON_LENGTH} characters.")
     with transaction.atomic():
         change = _locked_waiting(change)
         own = _may_review(change, by)
@@ -260,10 +270,10 @@ def _apply(change: ChangeRequest, *, by: User, public_reason: str) -> int | None
         record = found
         for name, value in change.values.items():
             setattr(record, name, value)
-    # History says who proposed it and who made it live.
-    record._change_reason = (  # type: ignore[attr-defined]
-        f"Change {change.pk} by {change.author}, approved by {by}: {public_reason}"
-    )
+    # History says who proposed it and who made it live; the reasons are on the change itself
+    # (the history's reason column holds 100 characters).
+    reason = f"Change {change.pk}: proposed by {change.author}, approved by {by}"
+    record._change_reason = reason[:HISTORY_REASON_LENGTH]  # type: ignore[attr-defined]
     record._history_user = by  # type: ignore[attr-defined]
     if change.action == Action.DELETE:
         try:

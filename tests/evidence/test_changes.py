@@ -213,7 +213,19 @@ def test_history_names_author_and_reviewer(rule, editor, curator):
     change_approve(change=change, by=curator, public_reason="Take care instead.")
     latest = rule.history.latest()
     assert latest.history_user == curator
-    assert "by editor, approved by curator: Take care instead." in latest.history_change_reason
+    assert (
+        latest.history_change_reason
+        == f"Change {change.pk}: proposed by editor, approved by curator"
+    )
+
+
+def test_history_keeps_a_short_reason_for_long_names(rule, curator):
+    from tests.factories import UserFactory
+
+    long_name = UserFactory(username="e" * 150, groups=["Catalogue editors"])
+    change = propose_caution(rule, long_name)
+    change_approve(change=change, by=curator, public_reason="x" * 200)
+    assert len(rule.history.latest().history_change_reason) <= 100
 
 
 def test_a_screening_question_changes_only_once_approved(editor, curator):
@@ -247,3 +259,13 @@ def test_removing_a_question_rules_still_use_is_refused_at_approval(rule, editor
         change_approve(change=change, by=curator, public_reason="Removed.")
     change.refresh_from_db()
     assert change.status == "waiting"
+
+
+def test_long_names_fit_and_an_overlong_public_line_is_refused(editor, curator):
+    therapy = TherapyFactory(name="A" * 120)
+    condition = ConditionFactory(question="Q" * 199 + "?")
+    rule = SafetyRuleFactory(therapy=therapy, condition=condition, effect="exclude")
+    change = propose_caution(rule, editor)
+    assert len(change.public_label) <= 300 and change.public_label.endswith("…")
+    with pytest.raises(ReviewError, match="200 characters"):
+        change_approve(change=change, by=curator, public_reason="x" * 201)
