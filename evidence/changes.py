@@ -28,7 +28,9 @@ Subject = ChangeRequest.Subject
 Action = ChangeRequest.Action
 REVIEW_PERMISSION = "evidence.review_changerequest"
 HISTORY_REASON_LENGTH = 100  # simple_history's history_change_reason
-PUBLIC_REASON_LENGTH = ChangeRequest._meta.get_field("public_reason").max_length or 200
+PUBLIC_REASON_LENGTH: int = getattr(
+    ChangeRequest._meta.get_field("public_reason"), "max_length", 200
+)
 
 
 @dataclass(frozen=True)
@@ -145,7 +147,7 @@ def change_propose(
 
 def _cut(text: str, field: str) -> str:
     """Fit a generated description into its column, with an ellipsis if cut."""
-    length = ChangeRequest._meta.get_field(field).max_length or len(text)
+    length = getattr(ChangeRequest._meta.get_field(field), "max_length", None) or len(text)
     return text if len(text) <= length else f"{text[: length - 1]}…"
 
 
