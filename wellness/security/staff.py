@@ -19,14 +19,17 @@ from wellness.security.limits import too_many_requests
 def requires_two_factor(user) -> bool:
     """Return whether this staff member must use two-step verification to reach the admin.
 
-    Superusers, and whoever may publish or retract evidence (the Evidence curators group): the
-    people whose mistake or stolen password would change what the public is told is true.
-    Catalogue editors may enrol a device; once they have one, they must use it.
+    Superusers, and every staff member with any permission beyond reading (docs/architecture.md
+    §5): catalogue editors, who change therapies and propose safety changes; evidence curators,
+    who publish and retract evidence; whoever may change staff accounts. A stolen password of
+    any of them could change what the public is told. A staff member who may only read needs
+    no code, unless they have set up an app.
     """
-    return bool(
-        user.is_superuser
-        or user.has_perm("evidence.publish_source")
-        or user.has_perm("evidence.retract_source")
+    if user.is_superuser:
+        return True
+    return any(
+        not permission.partition(".")[2].startswith("view_")
+        for permission in user.get_all_permissions()
     )
 
 
@@ -36,7 +39,7 @@ def _is_verified(user) -> bool:
 
 
 class StaffAdminSite(AdminSite):
-    """The admin site, reachable by curators and superusers only after two-step verification."""
+    """The admin site, reachable by whoever must use two-step verification only after it."""
 
     def has_permission(self, request: HttpRequest) -> bool:
         if not super().has_permission(request):
