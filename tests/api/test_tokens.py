@@ -89,6 +89,16 @@ def test_an_editor_gets_no_token_without_a_code_from_their_app(editor):
     assert with_code.post(WRITE, {"slug": "x", "label": "X"}).status_code == 201
 
 
+def test_an_editor_without_an_app_is_told_to_set_one_up_in_the_admin():
+    UserFactory(username="new-editor", groups=["Catalogue editors"])
+    body = {"username": "new-editor", "password": PASSWORD, "otp_token": "123456"}
+
+    response = APIClient().post(TOKEN, body, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == [{"field": "otp_token", "message": auth.NO_APP}]
+
+
 def test_an_editor_token_issued_without_a_code_is_refused(editor):
     # E.g. issued while editors needed no code: every request checks the owner as they are now.
     _row, key = ApiToken.objects.create(user=editor, verified_device=None)
@@ -286,7 +296,7 @@ def test_the_purge_job_deletes_expired_tokens(reader, settings):
 
     assert ApiToken.objects.filter(user=reader).count() == 1
     job.refresh_from_db()
-    assert job.message.endswith("and 1 expired API token.")
+    assert job.message.endswith(", 1 expired API token and 0 unfinished authenticator app set-ups.")
 
 
 # --- Revoking ------------------------------------------------------------------------------------

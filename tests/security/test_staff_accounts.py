@@ -116,12 +116,16 @@ def test_login_asks_editors_curators_and_superusers_for_the_code(role):
 
 
 @pytest.mark.parametrize("role", ["editor", "curator"])
-def test_login_tells_someone_without_an_app_how_to_get_one(role):
+def test_login_sends_someone_without_an_app_to_set_one_up_not_into_the_admin(role):
     staff(role)
+    client = Client()
 
-    response = sign_in(Client(), role, code="123456")
+    response = sign_in(client, role, code="123456")
 
-    assert any(f"add_totp_device {role}" in e for e in errors(response))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:two_step_set_up")
+    assert SESSION_KEY not in client.session
+    assert client.get(ADMIN).status_code == 302
 
 
 @pytest.mark.parametrize("role", ["editor", "curator", "superuser"])
