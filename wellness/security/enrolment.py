@@ -136,9 +136,11 @@ def _to_login() -> HttpResponse:
     return _no_store(HttpResponseRedirect(reverse("admin:login")))
 
 
-def _key_in_groups(device: TOTPDevice) -> str:
-    key = b32encode(device.bin_key).decode()
-    return " ".join(key[i : i + 4] for i in range(0, len(key), 4))
+def _key_in_lines(device: TOTPDevice) -> list[str]:
+    """The key in groups of four, four groups a line: easier to copy by eye on a phone."""
+    key = b32encode(device.bin_key).decode().rstrip("=")
+    groups = [key[i : i + 4] for i in range(0, len(key), 4)]
+    return [" ".join(groups[i : i + 4]) for i in range(0, len(groups), 4)]
 
 
 @require_http_methods(["GET", "POST"])
@@ -160,7 +162,7 @@ def set_up(request: HttpRequest) -> HttpResponse:
             error = WRONG_CODE
     context = {
         **_admin_context(request, title="Set up two-step verification"),
-        "key": _key_in_groups(device),
+        "key_lines": _key_in_lines(device),
         "minutes": settings.STAFF_TWO_STEP_SET_UP_MINUTES,
         "error": error,
     }
