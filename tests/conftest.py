@@ -3,8 +3,9 @@
 Tests marked ``services`` or ``browser`` skip with a reason when what they need is missing.
 With ``REQUIRE_ALL_TESTS=1`` (set by ``.ci/run``) any skipped test fails the run instead.
 
-Staff and two-step verification: the ``curator``, ``second_curator`` and ``superuser`` fixtures
-have an authenticator app enrolled, as real ones must to reach the admin. The ``client``
+Staff and two-step verification: the ``editor``, ``curator``, ``second_curator`` and
+``superuser`` fixtures have an authenticator app enrolled, as real ones must to reach the admin;
+``reader`` (staff who may only read) has none and needs none. The ``client``
 fixture's ``force_login`` logs a user in as after both steps (password and code) when the user
 has an app enrolled; ``verified_login(client, user)`` does the same for any client. To test the
 gate itself, use a plain ``django.test.Client`` (tests/security/test_staff_accounts.py).
@@ -104,7 +105,17 @@ def client():
 def editor(db):
     from tests.factories import UserFactory
 
-    return UserFactory(username="editor", groups=["Catalogue editors"])
+    user = UserFactory(username="editor", groups=["Catalogue editors"])
+    enrol_totp_device(user)
+    return user
+
+
+@pytest.fixture
+def reader(db):
+    """A staff member who may only read: the one role that needs no code (no app enrolled)."""
+    from tests.factories import UserFactory
+
+    return UserFactory(username="reader")
 
 
 @pytest.fixture

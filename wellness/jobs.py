@@ -46,17 +46,22 @@ def saved_results_purge_request() -> JobRequest:
 def saved_results_purge(job: JobRequest, *, last_attempt: bool) -> Callable[[], str]:
     """Delete every saved result past its expiry date, and failed-login records past their
     lock-out (run inside the job's transaction): both are promised on the privacy page. Expired
-    API tokens go too: they no longer work, and the admin's list should show only live ones."""
+    API tokens go too: they no longer work, and the admin's list should show only live ones; so
+    do authenticator apps whose set-up was started but not finished in time."""
+    from wellness.security.enrolment import unconfirmed_apps_purge
     from wellness.security.staff import purge_expired_login_failures
 
     def purge() -> str:
         deleted, _ = SavedResult.objects.expired().delete()
         failures = purge_expired_login_failures()
         tokens, _ = ApiToken.objects.expired().delete()
+        # Authenticator apps whose set-up in the admin was never finished (docs/architecture.md §5).
+        apps = unconfirmed_apps_purge()
         return (
             f"Deleted {deleted} expired saved result{'s' if deleted != 1 else ''}, "
-            f"{failures} old failed-login record{'s' if failures != 1 else ''} and "
-            f"{tokens} expired API token{'s' if tokens != 1 else ''}."
+            f"{failures} old failed-login record{'s' if failures != 1 else ''}, "
+            f"{tokens} expired API token{'s' if tokens != 1 else ''} and "
+            f"{apps} unfinished authenticator app set-up{'s' if apps != 1 else ''}."
         )
 
     return purge

@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 
 from evidence.models import ChangeRequest, SafetyRule
 from tests.api.conftest import token_client
+from tests.conftest import enrol_totp_device
 from tests.factories import ConditionFactory, SafetyRuleFactory, SourceFactory, TherapyFactory
 
 pytestmark = pytest.mark.django_db
@@ -134,6 +135,7 @@ def test_permission_matrix(request, rule, action, index):
     if role == "editor":
         author = type(author).objects.create_user("author", is_staff=True)
         author.groups.add(*request.getfixturevalue("editor").groups.all())
+        enrol_totp_device(author)
     change = propose(token_client(author), rule, message="Take extra care.", reason="Why.").json()
     responses = {
         "list": lambda: client.get(CHANGES),

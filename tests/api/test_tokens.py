@@ -22,6 +22,7 @@ from tests.conftest import enrol_totp_device
 from tests.factories import JobRequestFactory, SourceFactory, UserFactory
 from wellness import jobs
 from wellness.api import tokens
+from wellness.api.views import auth
 from wellness.jobs import SAVED_RESULTS_PURGE_TASK
 from wellness.models import ApiToken
 
@@ -77,16 +78,46 @@ def in_review_source() -> Source:
 # --- The owner as they are now -----------------------------------------------------------------
 
 
-def test_an_editor_who_joins_the_curators_needs_a_token_issued_with_a_code(editor):
+def test_an_editor_gets_no_token_without_a_code_from_their_app(editor):
+    body = {"username": "editor", "password": PASSWORD}
+
+    refused = APIClient().post(TOKEN, body, format="json")
+    with_code = log_in("editor", otp=code(editor.totpdevice_set.get()))
+
+    assert refused.status_code == 400
+    assert refused.json()["errors"] == [{"field": "otp_token", "message": auth.MISSING_CODE}]
+    assert with_code.post(WRITE, {"slug": "x", "label": "X"}).status_code == 201
+
+
+def test_an_editor_without_an_app_is_told_to_set_one_up_in_the_admin():
+    UserFactory(username="new-editor", groups=["Catalogue editors"])
+    body = {"username": "new-editor", "password": PASSWORD, "otp_token": "123456"}
+
+    response = APIClient().post(TOKEN, body, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == [{"field": "otp_token", "message": auth.NO_APP}]
+
+
+def test_an_editor_token_issued_without_a_code_is_refused(editor):
+    # E.g. issued while editors needed no code: every request checks the owner as they are now.
+    _row, key = ApiToken.objects.create(user=editor, verified_device=None)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+
+    assert refusal(client.post(WRITE, {"slug": "x", "label": "X"})) == tokens.NEEDS_CODE
+
+
+def test_a_reader_who_joins_the_curators_needs_a_token_issued_with_a_code(reader):
     source = in_review_source()
     publish = f"/api/v1/sources/{source.slug}/publish/"
-    before = log_in("editor")
+    before = log_in("reader")
 
-    editor.groups.add(Group.objects.get(name="Evidence curators"))
+    reader.groups.add(Group.objects.get(name="Evidence curators"))
     refused = before.post(publish)
-    device = enrol_totp_device(editor)
+    device = enrol_totp_device(reader)
     still_refused = before.post(publish)
-    after = log_in("editor", otp=code(device))
+    after = log_in("reader", otp=code(device))
 
     assert "needs two-step verification" in refusal(refused)
     assert "otp_token" in refusal(still_refused)
@@ -95,36 +126,44 @@ def test_an_editor_who_joins_the_curators_needs_a_token_issued_with_a_code(edito
     assert source.status == Source.Status.PUBLISHED
 
 
-def test_an_editor_who_enrols_an_app_needs_a_token_issued_with_a_code(editor):
-    client = log_in("editor")
+def test_a_reader_who_joins_the_editors_needs_a_token_issued_with_a_code(reader):
+    before = log_in("reader")
 
-    enrol_totp_device(editor)
+    reader.groups.add(Group.objects.get(name="Catalogue editors"))
 
-    assert "needs two-step verification" in refusal(client.post(WRITE, {"slug": "x"}))
+    assert refusal(before.post(WRITE, {"slug": "x", "label": "X"})) == tokens.NEEDS_CODE
 
 
-def test_a_switched_off_account_is_refused(editor):
-    client = log_in("editor")
-    editor.is_active = False
-    editor.save()
+def test_a_reader_who_enrols_an_app_needs_a_token_issued_with_a_code(reader):
+    client = log_in("reader")
+
+    enrol_totp_device(reader)
+
+    assert "needs two-step verification" in refusal(client.get("/api/v1/auth/tokens/"))
+
+
+def test_a_switched_off_account_is_refused(reader):
+    client = log_in("reader")
+    reader.is_active = False
+    reader.save()
 
     assert refusal(client.get("/api/v1/therapies/")) == tokens.INACTIVE
 
 
-def test_an_account_no_longer_staff_is_refused_and_gets_no_new_token(editor):
-    client = log_in("editor")
-    editor.is_staff = False
-    editor.save()
+def test_an_account_no_longer_staff_is_refused_and_gets_no_new_token(reader):
+    client = log_in("reader")
+    reader.is_staff = False
+    reader.save()
 
     assert refusal(client.post(WRITE, {"slug": "x"})) == tokens.NOT_STAFF
-    body = {"username": "editor", "password": PASSWORD}
+    body = {"username": "reader", "password": PASSWORD}
     assert APIClient().post(TOKEN, body, format="json").status_code == 400
 
 
-def test_changing_the_password_ends_every_token(editor):
-    client = log_in("editor")
-    editor.set_password("a new and different passphrase")
-    editor.save()
+def test_changing_the_password_ends_every_token(reader):
+    client = log_in("reader")
+    reader.set_password("a new and different passphrase")
+    reader.save()
 
     assert refusal(client.get("/api/v1/therapies/")) == tokens.PASSWORD_CHANGED
 
@@ -164,12 +203,12 @@ def test_an_app_no_longer_confirmed_no_longer_verifies_the_token(curator):
     assert refusal(client.get("/api/v1/therapies/")) == tokens.NEEDS_CODE
 
 
-def test_an_editor_session_from_before_joining_the_curators_is_refused(editor):
+def test_a_reader_session_from_before_joining_the_editors_is_refused(reader):
     from django.test import Client
 
     session = Client()
-    session.force_login(editor)  # password only: editors need no code
-    editor.groups.add(Group.objects.get(name="Evidence curators"))
+    session.force_login(reader)  # password only: readers need no code
+    reader.groups.add(Group.objects.get(name="Catalogue editors"))
 
     response = session.post(WRITE, {"slug": "x", "label": "X"}, content_type="application/json")
 
@@ -179,20 +218,20 @@ def test_an_editor_session_from_before_joining_the_curators_is_refused(editor):
 # --- Expiry --------------------------------------------------------------------------------------
 
 
-def test_a_new_token_says_when_it_expires(editor, settings):
+def test_a_new_token_says_when_it_expires(reader, settings):
     settings.API_TOKEN_IDLE_HOURS = 8
     with at(START):
         response = APIClient().post(
-            TOKEN, {"username": "editor", "password": PASSWORD}, format="json"
+            TOKEN, {"username": "reader", "password": PASSWORD}, format="json"
         )
 
     assert response.json()["expiry"] == "2026-11-02T17:00:00Z"
 
 
-def test_a_token_left_unused_for_the_idle_limit_expires(editor, settings):
+def test_a_token_left_unused_for_the_idle_limit_expires(reader, settings):
     settings.API_TOKEN_IDLE_HOURS = 8
     with at(START):
-        client = log_in("editor")
+        client = log_in("reader")
     with at(START + timedelta(hours=7)):
         used = reads(client)
     # Counted from the last use, not from the login.
@@ -205,10 +244,10 @@ def test_a_token_left_unused_for_the_idle_limit_expires(editor, settings):
     assert refusal(expired) == tokens.EXPIRED
 
 
-def test_a_token_in_use_expires_at_its_maximum_age(editor, settings):
+def test_a_token_in_use_expires_at_its_maximum_age(reader, settings):
     settings.API_TOKEN_IDLE_HOURS, settings.API_TOKEN_MAX_AGE_DAYS = 8, 2
     with at(START):
-        client = log_in("editor")
+        client = log_in("reader")
     for hours in range(6, 48, 6):
         with at(START + timedelta(hours=hours)):
             assert reads(client) == 200
@@ -218,19 +257,19 @@ def test_a_token_in_use_expires_at_its_maximum_age(editor, settings):
     assert refusal(expired) == tokens.EXPIRED
 
 
-def test_shortening_the_idle_limit_applies_to_tokens_already_issued(editor, settings):
+def test_shortening_the_idle_limit_applies_to_tokens_already_issued(reader, settings):
     with at(START):
-        client = log_in("editor")
+        client = log_in("reader")
     settings.API_TOKEN_IDLE_HOURS = 1
 
     with at(START + timedelta(hours=2)):
         assert refusal(client.get("/api/v1/therapies/")) == tokens.EXPIRED
 
 
-def test_last_used_is_written_at_most_once_a_minute(editor):
+def test_last_used_is_written_at_most_once_a_minute(reader):
     with at(START):
-        client = log_in("editor")
-    token = ApiToken.objects.get(user=editor)
+        client = log_in("reader")
+    token = ApiToken.objects.get(user=reader)
 
     def updates(moment) -> int:
         with at(moment), CaptureQueriesContext(connection) as queries:
@@ -246,25 +285,25 @@ def test_last_used_is_written_at_most_once_a_minute(editor):
     assert token.last_used == START + timedelta(seconds=66)
 
 
-def test_the_purge_job_deletes_expired_tokens(editor, settings):
+def test_the_purge_job_deletes_expired_tokens(reader, settings):
     settings.API_TOKEN_IDLE_HOURS = 8
     with at(START - timedelta(hours=9)):
-        log_in("editor")
-    log_in("editor")
+        log_in("reader")
+    log_in("reader")
     job = JobRequestFactory(task=SAVED_RESULTS_PURGE_TASK, source=None)
 
     job_run(job_id=job.pk, work=jobs.saved_results_purge)
 
-    assert ApiToken.objects.filter(user=editor).count() == 1
+    assert ApiToken.objects.filter(user=reader).count() == 1
     job.refresh_from_db()
-    assert job.message.endswith("and 1 expired API token.")
+    assert job.message.endswith(", 1 expired API token and 0 unfinished authenticator app set-ups.")
 
 
 # --- Revoking ------------------------------------------------------------------------------------
 
 
-def test_the_owner_revokes_the_token_they_send(editor):
-    laptop, phone = log_in("editor"), log_in("editor")
+def test_the_owner_revokes_the_token_they_send(reader):
+    laptop, phone = log_in("reader"), log_in("reader")
 
     assert laptop.delete(TOKEN).status_code == 204
 
@@ -272,8 +311,8 @@ def test_the_owner_revokes_the_token_they_send(editor):
     assert reads(phone) == 200
 
 
-def test_the_owner_revokes_all_their_tokens(editor, curator):
-    laptop, phone = log_in("editor"), log_in("editor")
+def test_the_owner_revokes_all_their_tokens(reader, curator):
+    laptop, phone = log_in("reader"), log_in("reader")
     other = log_in("curator", otp=code(curator.totpdevice_set.get()))
 
     assert phone.delete(TOKENS).status_code == 204
@@ -283,11 +322,11 @@ def test_the_owner_revokes_all_their_tokens(editor, curator):
     assert reads(other) == 200
 
 
-def test_a_stale_token_does_not_stop_a_new_login(editor):
-    client = log_in("editor")
+def test_a_stale_token_does_not_stop_a_new_login(reader):
+    client = log_in("reader")
     client.delete(TOKEN)
 
-    body = {"username": "editor", "password": PASSWORD}
+    body = {"username": "reader", "password": PASSWORD}
     assert client.post(TOKEN, body, format="json").status_code == 200
 
 
@@ -299,8 +338,8 @@ def test_revoking_needs_a_token(api):
 # --- The header --------------------------------------------------------------------------------
 
 
-def test_the_header_is_still_authorization_token(editor):
-    key = APIClient().post(TOKEN, {"username": "editor", "password": PASSWORD}, format="json")
+def test_the_header_is_still_authorization_token(reader):
+    key = APIClient().post(TOKEN, {"username": "reader", "password": PASSWORD}, format="json")
     bearer = APIClient()
     bearer.credentials(HTTP_AUTHORIZATION=f"Bearer {key.json()['token']}")
     # A key of the tokens before (rest_framework.authtoken, 40 hex digits) is no longer known.

@@ -1,6 +1,6 @@
-"""Signing in to write through the API: a token for a password (and, for curators, an
-authenticator code), the CSRF token for a session write; a bad token, an inactive account or
-one without a group is refused."""
+"""Signing in to write through the API: a token for a password (and, for everyone who may
+change anything, an authenticator code), the CSRF token for a session write; a bad token, an
+inactive account or one without a group is refused."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.test import Client
+from django_otp.oath import totp
 
 from tests.api.conftest import token_client
+from tests.conftest import verified_login
 from tests.factories import (
     TherapyFactory,
     UserFactory,
@@ -21,7 +23,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hash
 
 def test_a_session_write_needs_the_csrf_token(editor):
     client = Client(enforce_csrf_checks=True)
-    client.force_login(editor)
+    verified_login(client, editor)
 
     refused = client.post(
         "/api/v1/goals/", {"slug": "new", "label": "New"}, content_type="application/json"
@@ -46,7 +48,11 @@ def test_a_session_write_needs_the_csrf_token(editor):
 def test_staff_exchange_their_password_for_a_token(api, editor):
     response = api.post(
         "/api/v1/auth/token/",
-        {"username": "editor", "password": "correct horse battery staple"},
+        {
+            "username": "editor",
+            "password": "correct horse battery staple",
+            "otp_token": f"{totp(editor.totpdevice_set.get().bin_key):06d}",
+        },
         format="json",
     )
 

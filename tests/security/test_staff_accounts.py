@@ -11,7 +11,8 @@ from datetime import timedelta
 import pytest
 from axes.models import AccessAttempt
 from django.conf import settings
-from django.contrib.auth import SESSION_KEY
+from django.contrib.auth import SESSION_KEY, get_user_model
+from django.contrib.auth.models import Permission
 from django.contrib.sessions.models import Session
 from django.core.management import CommandError, call_command
 from django.test import Client
@@ -27,6 +28,7 @@ from wellness.security.staff import purge_expired_login_failures, requires_two_f
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
 
+User = get_user_model()
 PASSWORD = "a long staff password 4 tests"
 ADMIN = reverse("admin:index")
 LOGIN = reverse("admin:login")
@@ -34,6 +36,7 @@ TOKEN = "/api/v1/auth/token/"
 
 
 def staff(role: str, *, device: bool = False):
+    """A staff member: "editor", "curator", "superuser", or "reader" (staff, may only read)."""
     groups = {"editor": ["Catalogue editors"], "curator": ["Evidence curators"]}.get(role, [])
     user = UserFactory(
         username=role, password=PASSWORD, is_superuser=role == "superuser", groups=groups
@@ -61,13 +64,28 @@ def errors(response) -> list[str]:
 
 
 @pytest.mark.parametrize(
-    ("role", "required"), [("editor", False), ("curator", True), ("superuser", True)]
+    ("role", "required"),
+    [("reader", False), ("editor", True), ("curator", True), ("superuser", True)],
 )
-def test_two_step_verification_is_required_of_curators_and_superusers(role, required):
+def test_two_step_verification_is_required_of_editors_curators_and_superusers(role, required):
     assert requires_two_factor(staff(role)) is required
 
 
-@pytest.mark.parametrize("role", ["curator", "superuser"])
+def test_any_permission_beyond_reading_requires_two_step_verification():
+    user = staff("reader")
+    user.user_permissions.add(Permission.objects.get(codename="change_goal"))
+
+    assert requires_two_factor(User.objects.get(pk=user.pk))
+
+
+def test_view_permissions_alone_do_not_require_two_step_verification():
+    user = staff("reader")
+    user.user_permissions.add(*Permission.objects.filter(codename__startswith="view_"))
+
+    assert not requires_two_factor(User.objects.get(pk=user.pk))
+
+
+@pytest.mark.parametrize("role", ["editor", "curator", "superuser"])
 def test_a_password_only_session_does_not_reach_the_admin(role):
     client = Client()
     client.force_login(staff(role, device=True))
@@ -78,15 +96,15 @@ def test_a_password_only_session_does_not_reach_the_admin(role):
     assert response["Location"].startswith(LOGIN)
 
 
-def test_an_editor_reaches_the_admin_with_a_password_alone():
+def test_a_reader_reaches_the_admin_with_a_password_alone():
     client = Client()
-    client.force_login(staff("editor"))
+    client.force_login(staff("reader"))
 
     assert client.get(ADMIN).status_code == 200
 
 
-@pytest.mark.parametrize("role", ["curator", "superuser"])
-def test_login_asks_curators_and_superusers_for_the_code(role):
+@pytest.mark.parametrize("role", ["editor", "curator", "superuser"])
+def test_login_asks_editors_curators_and_superusers_for_the_code(role):
     staff(role, device=True)
     client = Client()
 
@@ -97,15 +115,20 @@ def test_login_asks_curators_and_superusers_for_the_code(role):
     assert SESSION_KEY not in client.session
 
 
-def test_login_tells_a_curator_without_an_app_how_to_get_one():
-    staff("curator")
+@pytest.mark.parametrize("role", ["editor", "curator"])
+def test_login_sends_someone_without_an_app_to_set_one_up_not_into_the_admin(role):
+    staff(role)
+    client = Client()
 
-    response = sign_in(Client(), "curator", code="123456")
+    response = sign_in(client, role, code="123456")
 
-    assert any("add_totp_device curator" in e for e in errors(response))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:two_step_set_up")
+    assert SESSION_KEY not in client.session
+    assert client.get(ADMIN).status_code == 302
 
 
-@pytest.mark.parametrize("role", ["curator", "superuser"])
+@pytest.mark.parametrize("role", ["editor", "curator", "superuser"])
 def test_login_with_the_code_reaches_the_admin_verified(role):
     user = staff(role, device=True)
     client = Client()
@@ -140,17 +163,19 @@ def test_a_code_is_accepted_once_only():
     assert any("not right" in e for e in errors(response))
 
 
-def test_an_editor_with_an_app_must_use_it():
-    user = staff("editor", device=True)
+def test_a_reader_with_an_app_must_use_it():
+    user = staff("reader", device=True)
 
-    assert any("6-digit code" in e for e in errors(sign_in(Client(), "editor")))
-    assert sign_in(Client(), "editor", code=code_for(user)).status_code == 302
+    assert any("6-digit code" in e for e in errors(sign_in(Client(), "reader")))
+    assert sign_in(Client(), "reader", code=code_for(user)).status_code == 302
 
 
-def test_an_editor_without_an_app_logs_in_with_a_password():
-    staff("editor")
+def test_a_reader_without_an_app_logs_in_with_a_password():
+    staff("reader")
+    client = Client()
 
-    assert sign_in(Client(), "editor").status_code == 302
+    assert sign_in(client, "reader").status_code == 302
+    assert client.session[SESSION_KEY]
 
 
 def test_the_login_page_has_a_field_for_the_code():
@@ -217,37 +242,37 @@ def test_the_admin_login_locks_after_the_failure_limit():
 
 
 def test_a_lock_out_also_holds_from_another_address_for_that_username():
-    staff("editor")
-    fail_logins(Client(REMOTE_ADDR="192.0.2.1"), "editor", settings.AXES_FAILURE_LIMIT)
+    staff("reader")
+    fail_logins(Client(REMOTE_ADDR="192.0.2.1"), "reader", settings.AXES_FAILURE_LIMIT)
 
-    assert sign_in(Client(REMOTE_ADDR="192.0.2.2"), "editor").status_code == 429
+    assert sign_in(Client(REMOTE_ADDR="192.0.2.2"), "reader").status_code == 429
 
 
 def test_a_lock_out_ends_after_the_cool_off():
-    staff("editor")
-    fail_logins(Client(), "editor", settings.AXES_FAILURE_LIMIT)
+    staff("reader")
+    fail_logins(Client(), "reader", settings.AXES_FAILURE_LIMIT)
     cool_off = timedelta(minutes=settings.STAFF_LOCKOUT_MINUTES, seconds=1)
     AccessAttempt.objects.update(attempt_time=timezone.now() - cool_off)
 
-    assert sign_in(Client(), "editor").status_code == 302
+    assert sign_in(Client(), "reader").status_code == 302
 
 
 def test_the_api_token_endpoint_locks_after_the_failure_limit(client, settings):
     settings.AXES_FAILURE_LIMIT = 3  # below the endpoint's own rate limit
-    staff("editor")
+    staff("reader")
     for _ in range(settings.AXES_FAILURE_LIMIT):
-        client.post(TOKEN, {"username": "editor", "password": "wrong"}, "application/json")
+        client.post(TOKEN, {"username": "reader", "password": "wrong"}, "application/json")
 
-    response = client.post(TOKEN, {"username": "editor", "password": PASSWORD}, "application/json")
+    response = client.post(TOKEN, {"username": "reader", "password": PASSWORD}, "application/json")
 
     assert response.status_code == 400
     assert "token" not in response.json()
-    assert AccessAttempt.objects.filter(username="editor").exists()
+    assert AccessAttempt.objects.filter(username="reader").exists()
 
 
 def test_records_of_failed_logins_go_once_the_cool_off_has_passed():
-    staff("editor")
-    fail_logins(Client(), "editor", 2)
+    staff("reader")
+    fail_logins(Client(), "reader", 2)
     cool_off = timedelta(minutes=settings.STAFF_LOCKOUT_MINUTES, seconds=1)
     AccessAttempt.objects.update(attempt_time=timezone.now() - cool_off)
 
@@ -269,7 +294,7 @@ def test_records_of_failed_logins_hold_no_password_or_code():
 
 
 def test_login_starts_a_new_session():
-    user = staff("editor")
+    user = staff("reader")
     client = Client()
     client.get(LOGIN)
     session = client.session
@@ -277,7 +302,7 @@ def test_login_starts_a_new_session():
     session.save()
     before = session.session_key
 
-    sign_in(client, "editor")
+    sign_in(client, "reader")
 
     assert client.session.session_key != before
     assert client.session[SESSION_KEY] == str(user.pk)
@@ -286,7 +311,7 @@ def test_login_starts_a_new_session():
 
 def test_a_staff_session_ends_after_the_idle_time():
     client = Client()
-    client.force_login(staff("editor"))
+    client.force_login(staff("reader"))
     Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
 
     response = client.get(ADMIN)
@@ -297,7 +322,7 @@ def test_a_staff_session_ends_after_the_idle_time():
 
 def test_each_request_moves_the_end_of_the_session_on():
     client = Client()
-    client.force_login(staff("editor"))
+    client.force_login(staff("reader"))
     nearly_over = timezone.now() + timedelta(seconds=5)
     Session.objects.update(expire_date=nearly_over)
 
@@ -310,7 +335,7 @@ def test_each_request_moves_the_end_of_the_session_on():
 
 def test_the_session_cookie_ends_with_the_browser_and_is_out_of_reach_of_scripts():
     client = Client()
-    response = sign_in(client, staff("editor").username)
+    response = sign_in(client, staff("reader").username)
 
     cookie = response.cookies[settings.SESSION_COOKIE_NAME]
     assert cookie["max-age"] == "" and cookie["expires"] == ""
@@ -319,10 +344,10 @@ def test_the_session_cookie_ends_with_the_browser_and_is_out_of_reach_of_scripts
 
 
 def test_changing_the_password_ends_every_other_session():
-    user = staff("editor")
+    user = staff("reader")
     here, elsewhere = Client(), Client()
-    sign_in(here, "editor")
-    sign_in(elsewhere, "editor")
+    sign_in(here, "reader")
+    sign_in(elsewhere, "reader")
     new = "another long password 5 tests"
 
     response = here.post(
@@ -338,9 +363,9 @@ def test_changing_the_password_ends_every_other_session():
 
 
 def test_a_password_set_for_someone_ends_their_sessions():
-    user = staff("editor")
+    user = staff("reader")
     theirs = Client()
-    sign_in(theirs, "editor")
+    sign_in(theirs, "reader")
 
     user.set_password("set by an administrator 6 tests")
     user.save()

@@ -103,7 +103,8 @@ def test_purge_deletes_only_expired_saved_results(db):
     assert list(SavedResult.objects.all()) == [live]
     job.refresh_from_db()
     assert job.message == (
-        "Deleted 1 expired saved result, 0 old failed-login records and 0 expired API tokens."
+        "Deleted 1 expired saved result, 0 old failed-login records, 0 expired API tokens and "
+        "0 unfinished authenticator app set-ups."
     )
 
 
@@ -127,7 +128,7 @@ def test_purge_also_deletes_failed_login_records_past_their_lock_out(db, setting
 
     assert not AccessAttempt.objects.exists()
     job.refresh_from_db()
-    assert job.message.endswith(", 1 old failed-login record and 0 expired API tokens.")
+    assert ", 1 old failed-login record, 0 expired API tokens and " in job.message
 
 
 def test_purge_requests_coalesce(db):

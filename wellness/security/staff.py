@@ -19,15 +19,22 @@ from wellness.security.limits import too_many_requests
 def requires_two_factor(user) -> bool:
     """Return whether this staff member must use two-step verification to reach the admin.
 
-    Superusers, and whoever may publish or retract evidence (the Evidence curators group): the
-    people whose mistake or stolen password would change what the public is told is true.
-    Catalogue editors may enrol a device; once they have one, they must use it.
+    Superusers, and every staff member with any permission beyond reading (docs/architecture.md
+    §5): catalogue editors, who change therapies and propose safety changes; evidence curators,
+    who publish and retract evidence; whoever may change staff accounts. A stolen password of
+    any of them could change what the public is told. A staff member who may only read needs
+    no code, unless they have set up an app.
     """
-    return bool(
-        user.is_superuser
-        or user.has_perm("evidence.publish_source")
-        or user.has_perm("evidence.retract_source")
+    if user.is_superuser:
+        return True
+    return any(
+        not permission.partition(".")[2].startswith("view_")
+        for permission in user.get_all_permissions()
     )
+
+
+# The request attribute by which the login form tells the site to start setting up an app.
+SET_UP_USER = "two_step_set_up_user"
 
 
 def _is_verified(user) -> bool:
@@ -36,7 +43,11 @@ def _is_verified(user) -> bool:
 
 
 class StaffAdminSite(AdminSite):
-    """The admin site, reachable by curators and superusers only after two-step verification."""
+    """The admin site, reachable by whoever must use two-step verification only after it.
+
+    It also serves setting up two-step verification (``wellness/security/enrolment.py``): a
+    staff member who must use it but has no app is sent there by the login, not let in.
+    """
 
     def has_permission(self, request: HttpRequest) -> bool:
         if not super().has_permission(request):
@@ -47,6 +58,31 @@ class StaffAdminSite(AdminSite):
     def login_form(self):  # AdminSite reads this class attribute; built late, see below
         return staff_login_form()
 
+    def login(self, request: HttpRequest, extra_context=None) -> HttpResponse:
+        response = super().login(request, extra_context)
+        user = getattr(request, SET_UP_USER, None)  # set by the form: right password, no app
+        if user is None:
+            return response
+        from wellness.security.enrolment import set_up_start
+
+        return set_up_start(request, user=user, next_url=request.POST.get("next", ""))
+
+    def get_urls(self):
+        from django.urls import path
+
+        from wellness.security import enrolment
+
+        return [
+            path("two-step/set-up/", enrolment.set_up, name="two_step_set_up"),
+            path("two-step/set-up/qr.svg", enrolment.set_up_qr, name="two_step_qr"),
+            path(
+                "two-step/backup-codes/",
+                self.admin_view(enrolment.backup_codes),
+                name="two_step_backup_codes",
+            ),
+            *super().get_urls(),
+        ]
+
 
 class StaffAdminConfig(AdminConfig):
     """``django.contrib.admin`` with ``StaffAdminSite`` as ``admin.site`` (as Django documents)."""
@@ -56,7 +92,8 @@ class StaffAdminConfig(AdminConfig):
 
 @functools.cache
 def staff_login_form() -> type:
-    """Return the admin login form that also takes the code from an authenticator app.
+    """Return the admin login form that also takes the code from an authenticator app, or a
+    backup code, in one box (``wellness/security/two_step.py`` tells them apart).
 
     Built on first use, not at import: auth's forms import models, and this module is loaded
     before the models are.
@@ -64,51 +101,47 @@ def staff_login_form() -> type:
     from django import forms
     from django.contrib.admin.forms import AdminAuthenticationForm
     from django.contrib.auth.signals import user_login_failed
-    from django_otp import devices_for_user, user_has_device, verify_token
+    from django_otp import user_has_device
+
+    from wellness.security.two_step import code_verify
 
     class StaffLoginForm(AdminAuthenticationForm):
         otp_token = forms.CharField(
-            label="Code from your authenticator app",
+            label="Code from your authenticator app, or a backup code",
             required=False,
-            max_length=16,
+            max_length=20,
             strip=True,
-            widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+            widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "spellcheck": "false"}),
         )
         error_messages = {
             **AdminAuthenticationForm.error_messages,
             "otp_required": (
-                "Enter the 6-digit code from your authenticator app. Your account needs "
-                "two-step verification."
+                "Enter the 6-digit code from your authenticator app, or one of your backup "
+                "codes. Your account needs two-step verification."
             ),
-            "otp_not_enrolled": (
-                "Your account needs two-step verification, but no authenticator app is set up "
-                "for it yet. Ask an administrator to run: manage.py add_totp_device %(username)s"
-            ),
+            "otp_set_up": "Your account needs two-step verification: set it up on the next page.",
             "otp_invalid": "That code is not right, or it has expired. Enter the newest code.",
         }
 
         def confirm_login_allowed(self, user) -> None:
             super().confirm_login_allowed(user)
-            token = (self.cleaned_data.get("otp_token") or "").replace(" ", "")
+            token = self.cleaned_data.get("otp_token") or ""
             has_device = user_has_device(user)
             if requires_two_factor(user) and not has_device:
-                raise forms.ValidationError(
-                    self.error_messages["otp_not_enrolled"],
-                    code="otp_not_enrolled",
-                    params={"username": user.get_username()},
-                )
-            if not token:
+                # Not logged in: the site sends this session to set up an app (enrolment.py).
+                setattr(self.request, SET_UP_USER, user)
+                raise forms.ValidationError(self.error_messages["otp_set_up"], code="otp_set_up")
+            if not token.strip():
                 if has_device:
                     raise forms.ValidationError(
                         self.error_messages["otp_required"], code="otp_required"
                     )
                 return
-            for device in devices_for_user(user):
-                verified = verify_token(user, device.persistent_id, token)
-                if verified is not None:
-                    # django_otp stores the device in the session when login() runs.
-                    user.otp_device = verified
-                    return
+            verified = code_verify(user=user, code=token)
+            if verified is not None:
+                # django_otp stores the device in the session when login() runs.
+                user.otp_device = verified
+                return
             # A wrong code counts as a failed login, so guessing codes also ends in a lock-out.
             user_login_failed.send(
                 sender=__name__, credentials={"username": user.get_username()}, request=self.request

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # Backup codes (wellness/security/two_step.py keeps only their hashes).
+    "django_otp.plugins.otp_static",
     "axes",
 ]
 

@@ -100,9 +100,12 @@ AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token", "csrfmiddlew
 AXES_CLIENT_IP_CALLABLE = "wellness.security.limits.client_ip"
 AXES_LOCKOUT_CALLABLE = "wellness.security.staff.lockout_response"
 
-# Two-step verification (django-otp, TOTP): required in the admin for superusers and whoever may
-# publish or retract evidence; `manage.py add_totp_device <username>` enrols an app.
+# Two-step verification (django-otp, TOTP, with backup codes): required in the admin and the API
+# of superusers and every staff member who may change anything (docs/architecture.md §5). Who
+# has no app yet sets one up in the admin after the password, within this many minutes (else
+# the unconfirmed app is discarded); `manage.py add_totp_device <username>` enrols one for them.
 OTP_TOTP_ISSUER = "Wellness catalogue"
+STAFF_TWO_STEP_SET_UP_MINUTES = env.int("STAFF_TWO_STEP_SET_UP_MINUTES", default=10)
 
 # Public forms: requests per client address, counted in the default cache (Redis in production).
 PUBLIC_FORM_RATES = {

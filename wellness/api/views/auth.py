@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from django.contrib.auth import authenticate
 from django.utils import timezone
-from django_otp import match_token, user_has_device
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp import user_has_device
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -20,9 +19,14 @@ from wellness.api.throttling import TokenThrottle
 from wellness.api.tokens import ApiTokenAuthentication
 from wellness.models import ApiToken, api_token_expiry
 from wellness.security.staff import requires_two_factor
+from wellness.security.two_step import app_code_verify
 
 # What the person is told, not a secret.
 MISSING_CODE = "Enter the 6-digit code from your authenticator app."  # nosec B105
+NO_APP = (
+    "Your account needs two-step verification, and it is not set up yet. Log in to the admin "
+    "once to set up an authenticator app, then ask for a token with its code."
+)
 BAD_LOGIN = "Unable to log in with provided credentials."
 NOT_STAFF = "Only staff accounts are given API tokens."
 
@@ -38,8 +42,9 @@ class TokenRequestSerializer(serializers.Serializer):
         label="Code from your authenticator app",
         required=False,
         write_only=True,
-        help_text="The 6-digit code; needed by everyone who must use two-step verification "
-        "(superusers, evidence curators) or who has enrolled an app.",
+        help_text="The 6-digit code from the app (backup codes work in the admin only); needed "
+        "by everyone who must use two-step verification (superusers, and staff who may change "
+        "anything: editors, curators) or who has enrolled an app.",
     )
 
     def validate(self, attrs):
@@ -55,11 +60,14 @@ class TokenRequestSerializer(serializers.Serializer):
             raise serializers.ValidationError(NOT_STAFF, code="authorization")
         attrs["user"], attrs["device"] = user, None
         # A token is as strong as the admin login: whoever needs a second step there needs it here.
-        if requires_two_factor(user) or user_has_device(user):
-            code = (attrs.get("otp_token") or "").replace(" ", "")
-            device = match_token(user, code) if code else None
-            # Tokens remember a TOTP device (the only kind installed), checked on every request.
-            if not isinstance(device, TOTPDevice):
+        has_app = user_has_device(user)
+        if requires_two_factor(user) and not has_app:
+            raise serializers.ValidationError({"otp_token": NO_APP})
+        if requires_two_factor(user) or has_app:
+            # The app's code only: a token remembers the app, checked on every request, and
+            # backup codes are for the admin when the phone is lost (never used up here).
+            device = app_code_verify(user=user, code=attrs.get("otp_token") or "")
+            if device is None:
                 raise serializers.ValidationError({"otp_token": MISSING_CODE})
             attrs["device"] = device
         return attrs

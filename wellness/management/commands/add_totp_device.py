@@ -7,12 +7,15 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from wellness.models import ApiToken
 from wellness.security.staff import requires_two_factor
+from wellness.security.two_step import backup_codes_replace
 
 
 class Command(BaseCommand):
     help = (
         "Enrol an authenticator app (TOTP) for a staff member and print the otpauth:// address "
-        "to add to it. Superusers and evidence curators need one to reach the admin."
+        "to add to it. Superusers, editors and curators need one to reach the admin (they can "
+        "also set one up themselves at their first login). --backup-codes also prints ten "
+        "backup codes."
     )
 
     def add_arguments(self, parser):
@@ -25,9 +28,14 @@ class Command(BaseCommand):
             action="store_true",
             help="Remove the person's other authenticator apps first (a lost or new phone).",
         )
+        parser.add_argument(
+            "--backup-codes",
+            action="store_true",
+            help="Also make ten new backup codes and print them (their old ones stop working).",
+        )
 
     @transaction.atomic
-    def handle(self, *args, username: str, name: str, replace: bool, **options):
+    def handle(self, *args, username: str, name: str, replace: bool, backup_codes: bool, **options):
         user_model = get_user_model()
         try:
             user = user_model._default_manager.get_by_natural_key(username)
@@ -60,3 +68,7 @@ class Command(BaseCommand):
                 "(Their account does not require it, but now that they have one, "
                 "the admin will ask for the code.)"
             )
+        if backup_codes:
+            self.stdout.write("\nBackup codes (each works once, instead of the app's code):")
+            for code in backup_codes_replace(user=user):
+                self.stdout.write(code)
