@@ -28,8 +28,10 @@ class Endpoint:
     content_type: str = ""
     form: bool = False  # an HTML form post: needs the CSRF cookie and token, as a browser sends
     results: bool = False  # a results page: needs the answers cookie the results POST sets
+    answers: bool = False  # a questionnaire step: sent with the answers cookie and CSRF cookie
     target: float | None = None  # the least requests/s as a share of H
     max_queries: int | None = None
+    p99_factor: float | None = None  # the most p99 may be, as a multiple of p50
 
 
 @dataclass(frozen=True)
@@ -63,15 +65,47 @@ def prepare_requests(base: str, answers: dict, chosen: list[Endpoint]) -> dict[s
     csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
     form = urllib.parse.urlencode({"csrfmiddlewaretoken": csrf, "answers": token}).encode()
     results_cookie = _results_cookie(base, form, cookie)
+    step_cookie = f"{cookie}; {_answers_cookie(answers)}"
     prepared = {}
     for e in chosen:
         if e.form:
             prepared[e.name] = Prepared(form, "application/x-www-form-urlencoded", cookie)
         elif e.results:
             prepared[e.name] = Prepared(b"", "", results_cookie)
+        elif e.answers:
+            prepared[e.name] = Prepared(b"", "", step_cookie)
         else:
             prepared[e.name] = Prepared(e.body, e.content_type, "")
     return prepared
+
+
+def _answers_cookie(answers: dict) -> str:
+    """Return the questionnaire's answers cookie as a browser sends it once every question is
+    answered: the goals, yes to the chosen conditions and no to every other asked."""
+    import django
+
+    django.setup()
+    from django.http import HttpResponse
+
+    from therapies.models import Condition
+    from wellness import answers as answer_store
+
+    asked = Condition.objects.active().filter(is_crisis=False).values_list("slug", flat=True)
+    response = HttpResponse()
+    answer_store.write(
+        response,
+        {
+            "goals": answers["goals"],
+            "conditions": {
+                "crisis": "no",
+                **dict.fromkeys(asked, "no"),
+                **dict.fromkeys(answers["conditions"], "yes"),
+            },
+            "format": "any",
+            "pressure": "any",
+        },
+    )
+    return response.cookies[answer_store.COOKIE].OutputString().split(";", 1)[0]
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):

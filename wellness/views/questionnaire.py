@@ -19,7 +19,7 @@ from django.urls import path, reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from therapies.models import Condition, CrisisContact, Goal
+from therapies.models import Condition, CrisisContact
 from wellness import answers as answer_store
 from wellness.forms import (
     GoalsForm,
@@ -30,12 +30,13 @@ from wellness.forms import (
     error_list,
 )
 from wellness.http import no_store
+from wellness.views.question_catalogue import condition_url, question_catalogue
 
 CHECK = "check"
 
 
 def _conditions() -> list[Condition]:
-    return list(Condition.objects.active())
+    return list(question_catalogue().conditions)
 
 
 def _crisis_question(conditions: list[Condition]) -> Condition | None:
@@ -46,24 +47,9 @@ def _health_questions(conditions: list[Condition]) -> list[Condition]:
     return [c for c in conditions if not c.is_crisis]
 
 
-def _condition_url(condition: Condition) -> str:
-    """Where a question is asked: the crisis one on its own page, the others on the health page."""
-    if condition.is_crisis:
-        return reverse("questions-condition", args=[condition.slug])
-    return reverse("questions-health")
-
-
 def _steps(conditions: list[Condition]) -> list[str]:
     """Return the URL of every step, in order."""
-    crisis = _crisis_question(conditions)
-    return [
-        reverse("questions-goals"),
-        *([_condition_url(crisis)] if crisis else []),
-        *([reverse("questions-health")] if _health_questions(conditions) else []),
-        reverse("questions-preferences"),
-        reverse("questions-values"),
-        reverse("questions-check"),
-    ]
+    return list(question_catalogue().steps)
 
 
 def _first_unanswered(answers: dict, conditions: list[Condition]) -> str | None:
@@ -71,7 +57,7 @@ def _first_unanswered(answers: dict, conditions: list[Condition]) -> str | None:
         return reverse("questions-goals")
     crisis = _crisis_question(conditions)
     if crisis and crisis.slug not in answers["conditions"]:
-        return _condition_url(crisis)
+        return condition_url(crisis)
     if any(c.slug not in answers["conditions"] for c in _health_questions(conditions)):
         return reverse("questions-health")
     if answers["format"] is None or answers["pressure"] is None:
@@ -126,9 +112,10 @@ def start(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def goals(request: HttpRequest) -> HttpResponse:
     """Ask what the person would like help with."""
-    conditions = _conditions()
+    catalogue = question_catalogue()
+    conditions = list(catalogue.conditions)
     answers = answer_store.read(request)
-    goal_records = Goal.objects.all()
+    goal_records = catalogue.goals
     current = reverse("questions-goals")
     if request.method == "POST":
         form = GoalsForm(request.POST, goals=goal_records)
@@ -138,8 +125,10 @@ def goals(request: HttpRequest) -> HttpResponse:
             answer_store.write(response, answers)
             return response
     else:
-        form = GoalsForm(initial={"goals": answers["goals"]}, goals=goal_records)
+        # The choices are for checking a POST; the page shows the catalogue's, rendered.
+        form = GoalsForm(initial={"goals": answers["goals"]}, goals=())
     context = _step_context(request, current, conditions, form)
+    context["goal_choices"] = catalogue.goal_choices_html(form["goals"].value())
     return _page(request, "wellness/questions/goals.html", context)
 
 
@@ -189,8 +178,12 @@ def health(request: HttpRequest) -> HttpResponse:
             answer_store.write(response, answers)
             return response
     else:
-        form = HealthForm(initial=answers["conditions"], conditions=questions)
+        # With no error to show, each question's group as rendered for its answer: the form's
+        # fields are for checking a POST.
+        form = HealthForm(conditions=[])
     context = _step_context(request, current, conditions, form)
+    if not form.is_bound:
+        context["groups"] = question_catalogue().health_groups_html(answers["conditions"])
     return _page(request, "wellness/questions/health.html", context)
 
 
@@ -261,7 +254,7 @@ def check(request: HttpRequest) -> HttpResponse:
     missing = _first_unanswered(answers, conditions)
     if missing:
         return redirect(missing)
-    labels = dict(Goal.objects.values_list("slug", "label"))
+    labels = question_catalogue().goal_labels
     format_labels = _labels(PreferencesForm.base_fields["format"])
     pressure_labels = _labels(PreferencesForm.base_fields["pressure"])
     context = {
@@ -291,7 +284,7 @@ def check(request: HttpRequest) -> HttpResponse:
 
 def _change_url(condition: Condition) -> str:
     anchor = "" if condition.is_crisis else f"#question-{condition.slug}"
-    return f"{_condition_url(condition)}?change=1{anchor}"
+    return f"{condition_url(condition)}?change=1{anchor}"
 
 
 @require_POST
