@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.template.loader import get_template
+from django.templatetags.static import static
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.safestring import SafeString, mark_safe
 
@@ -84,6 +85,28 @@ def _slug_path(view_name: str, slug: str, prefix: str, urlconf: str | None) -> s
 
 
 @register.simple_tag
+def site_url(view_name: str) -> str:
+    """Return ``{% url view_name %}`` for a page without arguments, remembered: every page's
+    header and footer link the same few pages."""
+    return _site_path(view_name, get_script_prefix(), get_urlconf())
+
+
+@functools.lru_cache(maxsize=64)
+def _site_path(view_name: str, prefix: str, urlconf: str | None) -> str:
+    return reverse(view_name, urlconf=urlconf)
+
+
+@register.simple_tag
+def site_static(path: str) -> str:
+    """Return ``{% static path %}``, remembered (the manifest's name does not change while the
+    process runs; with DEBUG on, asked each time)."""
+    return static(path) if settings.DEBUG else _static_path(path)
+
+
+_static_path = functools.lru_cache(maxsize=64)(static)
+
+
+@register.simple_tag
 def benefit_item(benefit) -> SafeString:
     """Return one benefit as ``wellness/_benefit.html`` renders it, remembered."""
     return _fragment("wellness/_benefit.html", "benefit", benefit)
@@ -113,9 +136,44 @@ def _render(template_name: str, name: str, value, prefix: str, urlconf: str | No
 _remembered = functools.lru_cache(maxsize=4096)(_render)
 
 
+@register.simple_tag
+def radio_group(field, anchor: str = "", inline: bool = False) -> SafeString:
+    """Return one question's radio buttons as ``wellness/questions/_radio_group.html`` renders
+    them. With no error to show, remembered, keyed by everything the template reads of the
+    field (its name, words, choices and value), so a question is rendered once per answer."""
+    context = {"field": field, "anchor": anchor, "inline": inline}
+    if field.errors or settings.DEBUG:
+        return mark_safe(get_template(_RADIO_GROUP).render(context))  # noqa: S308 - escaped
+    key = (
+        field.name,
+        str(field.label),
+        str(field.help_text),
+        tuple((str(value), str(label)) for value, label in field.field.choices),
+        field.value(),
+        anchor,
+        inline,
+        get_script_prefix(),
+    )
+    html = _groups.get(key)
+    if html is None:
+        html = mark_safe(get_template(_RADIO_GROUP).render(context))  # noqa: S308 - escaped
+        if len(_groups) >= 2048:
+            _groups.clear()
+        _groups[key] = html
+    return html
+
+
+_RADIO_GROUP = "wellness/questions/_radio_group.html"
+_groups: dict[tuple, SafeString] = {}
+
+
 @receiver(setting_changed)
 def _forget_paths(*, setting: str, **kwargs) -> None:
     if setting == "ROOT_URLCONF":
         _slug_path.cache_clear()
+        _site_path.cache_clear()
+    if setting.startswith("STATIC") or setting == "STORAGES":
+        _static_path.cache_clear()
     if setting in ("ROOT_URLCONF", "TEMPLATES", "DEBUG"):
         _remembered.cache_clear()
+        _groups.clear()
