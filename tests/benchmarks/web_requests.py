@@ -28,8 +28,11 @@ class Endpoint:
     content_type: str = ""
     form: bool = False  # an HTML form post: needs the CSRF cookie and token, as a browser sends
     results: bool = False  # a results page: needs the answers cookie the results POST sets
+    answers: bool = False  # a questionnaire step: sent with the answers cookie and CSRF cookie
+    every_answer: bool = False  # ... with every question answered (the check page)
     target: float | None = None  # the least requests/s as a share of H
     max_queries: int | None = None
+    p99_factor: float | None = None  # the most p99 may be, as a multiple of p50
 
 
 @dataclass(frozen=True)
@@ -63,15 +66,57 @@ def prepare_requests(base: str, answers: dict, chosen: list[Endpoint]) -> dict[s
     csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
     form = urllib.parse.urlencode({"csrfmiddlewaretoken": csrf, "answers": token}).encode()
     results_cookie = _results_cookie(base, form, cookie)
+    answers_cookie, complete = _answers_cookie(answers)
+    step_cookie = f"{cookie}; {answers_cookie}"
     prepared = {}
     for e in chosen:
+        if e.every_answer and not complete:
+            print(
+                f"== {e.name}: not measured: every question answered makes an answers cookie "
+                f"over the {BROWSER_COOKIE_BYTES:,} bytes a browser keeps",
+                flush=True,
+            )
+            continue
         if e.form:
             prepared[e.name] = Prepared(form, "application/x-www-form-urlencoded", cookie)
         elif e.results:
             prepared[e.name] = Prepared(b"", "", results_cookie)
+        elif e.answers:
+            prepared[e.name] = Prepared(b"", "", step_cookie)
         else:
             prepared[e.name] = Prepared(e.body, e.content_type, "")
     return prepared
+
+
+# The most a browser keeps of one cookie (RFC 6265 asks for at least this much; browsers keep
+# no more).
+BROWSER_COOKIE_BYTES = 4096
+
+
+def _answers_cookie(answers: dict) -> tuple[str, bool]:
+    """Return the questionnaire's answers cookie as a browser sends it, and whether it holds
+    every answer: the goals, yes to the chosen conditions, no to every other question. Where
+    that is more than a browser keeps (the large catalogue asks 200 more questions), the
+    cookie of someone mid-way: the goals, the crisis question and the yes-answers."""
+    import django
+
+    django.setup()
+    from django.http import HttpResponse
+
+    from therapies.models import Condition
+    from wellness import answers as answer_store
+
+    asked = Condition.objects.active().filter(is_crisis=False).values_list("slug", flat=True)
+    yes = dict.fromkeys(answers["conditions"], "yes")
+    for every in (dict.fromkeys(asked, "no"), {}):
+        response = HttpResponse()
+        conditions = {"crisis": "no", **every, **yes}
+        chosen = {"goals": answers["goals"], "conditions": conditions}
+        answer_store.write(response, {**chosen, "format": "any", "pressure": "any"})
+        cookie = response.cookies[answer_store.COOKIE].OutputString().split(";", 1)[0]
+        if len(cookie) <= BROWSER_COOKIE_BYTES:
+            return cookie, bool(every) or not asked
+    return cookie, False
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):

@@ -52,24 +52,25 @@ from wellness.recommender.result import (
     Crisis,
     Excluded,
     GoalGap,
-    Reason,
     Recommendation,
     Result,
     SetAside,
-    TherapyRef,
     Warning,
 )
+from wellness.recommender.shortlist import Suitable as _Suitable
+from wellness.recommender.shortlist import first as _first
+from wellness.recommender.shortlist import made_for_others as _made_for_others
+from wellness.recommender.shortlist import of_effect as _of
+from wellness.recommender.shortlist import one_goal, withheld_techniques
+from wellness.recommender.shortlist import reason_of as _reason
+from wellness.recommender.shortlist import rules_for as _rules_for
+from wellness.recommender.shortlist import therapy_ref as _ref
 from wellness.recommender.snapshot import CatalogueSnapshot, Ranked, benefit_of
 
 # How far an option is from what matters to the person, to order options of equal evidence:
 # each value it does not meet weighs 2; free for only some people weighs 1 to someone who
 # needs it free.
 VALUE_MISS_WEIGHT = {"approach": 2, "time": 2, "cost": 2, "cost-some": 1}
-
-# A suitable therapy's place: (-score, clearances, cautions, distance, made for, name, slug).
-_Rank = tuple[int, int, int, int, int, str, str]
-# A suitable therapy: its place, itself, its evidence by goal, its rules and the values it misses.
-_Suitable = tuple[_Rank, TherapyFacts, dict[str, Ranked], list[RuleFacts], tuple[str, ...]]
 
 
 def recommend(
@@ -93,10 +94,29 @@ def recommend(
         key=lambda g: (catalogue.goals[g].position, g),
     )
     conditions = sorted(yes, key=lambda c: (catalogue.conditions[c].position, c))
+    values = answers.states_values
+    if (
+        limit is not None
+        and len(goals) == 1
+        and not values
+        and answers.format == "any"
+        and answers.pressure == "any"
+    ):
+        # Read in rank order from the snapshot (``shortlist.py``): the same result.
+        shortlist, excluded, suitable_count = one_goal(goals[0], yes, conditions, limit, catalogue)
+        return _result(
+            catalogue,
+            goals,
+            yes,
+            shortlist,
+            excluded,
+            [],
+            set(goals) if suitable_count else set(),
+            suitable_count,
+        )
     evidence = _evidence_for(goals, yes, catalogue)
 
     suitable: list[_Suitable] = []
-    values = answers.states_values
     excluded, set_aside = [], []
     matched: set[str] = set()
     for slug, goal_evidence in evidence.items():
@@ -105,7 +125,7 @@ def recommend(
             # Made for one group of people (prenatal massage: pregnancy), and for no one else.
             continue
         therapy_rules = _rules_for(slug, conditions, catalogue)
-        exclusions = _of(therapy_rules, "exclude")
+        exclusions = _of(therapy_rules, "exclude") if therapy_rules else []
         if exclusions:
             excluded.append(Excluded(_ref(therapy), tuple(_reason(r) for r in exclusions)))
             continue
@@ -115,9 +135,12 @@ def recommend(
             continue
         # Rank by the score and the gates alone; explain only what will be shown.
         score = sum(ranked.weight for ranked in goal_evidence.values())
-        clearances = len(_of(therapy_rules, "clearance"))
-        cautions = len(_of(therapy_rules, "caution"))
-        made_for = 0 if _of(therapy_rules, "suits") else 1
+        if therapy_rules:
+            clearances = len(_of(therapy_rules, "clearance"))
+            cautions = len(_of(therapy_rules, "caution"))
+            made_for = 0 if _of(therapy_rules, "suits") else 1
+        else:
+            clearances, cautions, made_for = 0, 0, 1
         misses = _value_misses(therapy, answers, catalogue) if values else ()
         distance = sum(VALUE_MISS_WEIGHT[miss] for miss in misses)
         rank = (-score, clearances, cautions, distance, made_for, therapy.name, therapy.slug)
@@ -128,6 +151,21 @@ def recommend(
         shortlist = sorted(suitable, key=_first)
     else:
         shortlist = heapq.nsmallest(limit, suitable, key=_first)
+    return _result(catalogue, goals, yes, shortlist, excluded, set_aside, matched, len(suitable))
+
+
+def _result(
+    catalogue: CatalogueSnapshot,
+    goals: list[str],
+    yes: frozenset[str],
+    shortlist: list[_Suitable],
+    excluded: list[Excluded],
+    set_aside: list[SetAside],
+    matched: set[str],
+    suitable_count: int,
+) -> Result:
+    """Return the result: the shortlist explained, what is unsafe or set aside in name order,
+    each goal nothing matched with why."""
     excluded.sort(key=lambda e: (e.therapy.name, e.therapy.slug))
     set_aside.sort(key=lambda s: (s.therapy.name, s.therapy.slug))
     return Result(
@@ -141,29 +179,9 @@ def recommend(
         set_aside=tuple(set_aside),
         goal_gaps=tuple(_gap(g, yes, catalogue) for g in goals if g not in matched),
         other_paths=_other_paths(frozenset(goals), yes, catalogue),
-        more_recommendations=len(suitable) - len(shortlist),
+        more_recommendations=suitable_count - len(shortlist),
         warning_signs=tuple(sign for sign in catalogue.warning_signs if sign.condition in yes),
     )
-
-
-def _first(item: _Suitable) -> _Rank:
-    return item[0]
-
-
-def _ref(therapy: TherapyFacts) -> TherapyRef:
-    return TherapyRef(therapy.slug, therapy.name, therapy.kind)
-
-
-def _rules_for(slug: str, conditions: list[str], catalogue: CatalogueSnapshot) -> list[RuleFacts]:
-    """Return the therapy's rules for the yes-answers, in the order the questions are asked."""
-    rules: list[RuleFacts] = []
-    for condition in conditions:
-        rules.extend(catalogue.rules_by_condition_therapy.get(condition, {}).get(slug, ()))
-    return rules
-
-
-def _of(rules: list[RuleFacts] | tuple[RuleFacts, ...], effect: str) -> list[RuleFacts]:
-    return [r for r in rules if r.effect == effect]
 
 
 def _evidence_for(
@@ -174,7 +192,7 @@ def _evidence_for(
     A technique not given to people with one of the yes-answers (tummy massage in pregnancy)
     brings no evidence for this person.
     """
-    not_given = {t for t, conditions in catalogue.techniques_not_for.items() if conditions & yes}
+    not_given = withheld_techniques(yes, catalogue)
     by_technique = catalogue.therapies_by_technique or {}  # never None once the snapshot is made
     by_kind = catalogue.therapies_by_kind or {}
     matched: dict[str, dict[str, Ranked]] = {}
@@ -279,10 +297,6 @@ def _recommendation(
     )
 
 
-def _reason(rule: RuleFacts) -> Reason:
-    return Reason(condition=rule.condition, message=rule.message, source=rule.source)
-
-
 def _gap(goal: str, yes: frozenset[str], catalogue: CatalogueSnapshot) -> GoalGap:
     evidence = catalogue.evidence_by_goal.get(goal)
     if evidence is None:
@@ -293,7 +307,7 @@ def _gap(goal: str, yes: frozenset[str], catalogue: CatalogueSnapshot) -> GoalGa
     # given to this person (tummy massage in pregnancy) speaks for no therapy of theirs: a goal
     # only such evidence is about says so. Only read for a goal nothing matched, so walking a
     # kind's therapies costs nothing usually.
-    not_given = {t for t, conditions in catalogue.techniques_not_for.items() if conditions & yes}
+    not_given = withheld_techniques(yes, catalogue)
     by_technique = catalogue.therapies_by_technique or {}  # never None once the snapshot is made
     by_kind = catalogue.therapies_by_kind or {}
     helped = {slug for slug in evidence.own if slug in catalogue.therapies}
@@ -324,10 +338,6 @@ def _gap(goal: str, yes: frozenset[str], catalogue: CatalogueSnapshot) -> GoalGa
     else:
         status = "none"
     return GoalGap(goal=goal, notes=notes, status=status)
-
-
-def _made_for_others(therapy: TherapyFacts, yes: frozenset[str]) -> bool:
-    return therapy.only_for is not None and therapy.only_for not in yes
 
 
 def _other_paths(

@@ -115,6 +115,65 @@ class GoalEvidence:
             notes=tuple(f for f in findings if f.direction != "benefit"),
         )
 
+    def parts_for(
+        self, therapy: TherapyFacts, not_given: frozenset[str] | set[str]
+    ) -> list[Ranked]:
+        """Return the benefit findings that make this therapy (of the catalogue) match the goal:
+        its own; then, unless its own findings decide for it, its techniques' (but those in
+        ``not_given``) and its kind's. Empty: it does not match. ``merge_parts`` ranks them."""
+        own = self.own.get(therapy.slug)
+        if own is None and therapy.slug in self.decided:
+            return []
+        parts = [own] if own is not None else []
+        for technique in therapy.techniques:
+            ranked = self.by_technique.get(technique)
+            if ranked is not None and technique not in not_given:
+                parts.append(ranked)
+        general = self.by_kind.get(therapy.kind)
+        if general is not None:
+            parts.append(general)
+        return parts
+
+
+def merge_parts(parts: list[Ranked]) -> Ranked:
+    """Return a therapy's evidence for one goal, ranked together (``GoalEvidence.parts_for``)."""
+    return parts[0].merged(*parts[1:])
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class GoalRanking:
+    """A goal's matching therapies, best evidence first, then by name and slug: the order the
+    engine ranks them in when no answer changes their place (no safety rule for a yes-answer,
+    no technique withheld, no preference or value stated); and those of them made for one group
+    of people, whose place depends on the answers."""
+
+    order: tuple[str, ...]
+    made_for_some: frozenset[str]
+
+
+def _goal_ranking(
+    evidence: GoalEvidence,
+    therapies: Mapping[str, TherapyFacts],
+    by_technique: Mapping[str, tuple[str, ...]],
+    by_kind: Mapping[str, tuple[str, ...]],
+) -> GoalRanking:
+    candidates = {slug for slug in evidence.own if slug in therapies}
+    for technique in evidence.by_technique:
+        candidates.update(by_technique.get(technique, ()))
+    for kind in evidence.by_kind:
+        candidates.update(by_kind.get(kind, ()))
+    weighed = []
+    made_for_some = set()
+    for slug in candidates:
+        therapy = therapies[slug]
+        parts = evidence.parts_for(therapy, frozenset())
+        if parts:
+            weighed.append((-max(p.weight for p in parts), therapy.name, slug))
+            if therapy.only_for is not None:
+                made_for_some.add(slug)
+    weighed.sort()
+    return GoalRanking(tuple(slug for _, _, slug in weighed), frozenset(made_for_some))
+
 
 # The categories a therapy's or technique's own record replaces its kind's of: one
 # description each. Side effects and serious risks are never replaced, only added to.
@@ -166,6 +225,8 @@ class CatalogueSnapshot(_PickledByArguments):
     harms_by_subject: Mapping[tuple[str, str], tuple[HarmFacts, ...]] = dataclasses.field(
         init=False, repr=False
     )
+    # Goal → its ranking (``ranking``), made when first asked for.
+    _rankings: dict[str, GoalRanking] = dataclasses.field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # Frozen: the indexes are set once, here, and never change after.
@@ -198,6 +259,7 @@ class CatalogueSnapshot(_PickledByArguments):
                 by_therapy.setdefault(rule.therapy, []).append(rule)
             by_condition[condition] = {t: tuple(rs) for t, rs in by_therapy.items()}
         object.__setattr__(self, "rules_by_condition_therapy", by_condition)
+        object.__setattr__(self, "_rankings", {})
         harms: dict[tuple[str, str], list[HarmFacts]] = {}
         for harm in self.harms:
             if harm.therapy is not None:
@@ -212,6 +274,20 @@ class CatalogueSnapshot(_PickledByArguments):
             "harms_by_subject",
             {subject: tuple(sorted(hs, key=_harm_order)) for subject, hs in harms.items()},
         )
+
+    def ranking(self, goal: str, evidence: GoalEvidence) -> GoalRanking:
+        """Return the therapies matching a goal (its ``evidence``) in the order the engine ranks
+        them when no answer changes their place: made once, when first asked for."""
+        ranking = self._rankings.get(goal)
+        if ranking is None:
+            ranking = _goal_ranking(
+                evidence,
+                self.therapies,
+                self.therapies_by_technique or {},
+                self.therapies_by_kind or {},
+            )
+            self._rankings[goal] = ranking
+        return ranking
 
     def harms_for(self, therapy: TherapyFacts) -> tuple[HarmFacts, ...]:
         """Return a therapy's harms and burdens: its own, its techniques' and its kind's.

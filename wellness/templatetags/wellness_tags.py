@@ -3,9 +3,13 @@ import re
 from urllib.parse import quote
 
 from django import template
+from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+from django.template.loader import get_template
+from django.templatetags.static import static
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.safestring import SafeString, mark_safe
 
 from evidence.statements import CERTAINTY_LABELS
 from therapies.models import Therapy
@@ -80,7 +84,96 @@ def _slug_path(view_name: str, slug: str, prefix: str, urlconf: str | None) -> s
     return reverse(view_name, args=[slug], urlconf=urlconf)
 
 
+@register.simple_tag
+def site_url(view_name: str) -> str:
+    """Return ``{% url view_name %}`` for a page without arguments, remembered: every page's
+    header and footer link the same few pages."""
+    return _site_path(view_name, get_script_prefix(), get_urlconf())
+
+
+@functools.lru_cache(maxsize=64)
+def _site_path(view_name: str, prefix: str, urlconf: str | None) -> str:
+    return reverse(view_name, urlconf=urlconf)
+
+
+@register.simple_tag
+def site_static(path: str) -> str:
+    """Return ``{% static path %}``, remembered (the manifest's name does not change while the
+    process runs; with DEBUG on, asked each time)."""
+    return static(path) if settings.DEBUG else _static_path(path)
+
+
+_static_path = functools.lru_cache(maxsize=64)(static)
+
+
+@register.simple_tag
+def benefit_item(benefit) -> SafeString:
+    """Return one benefit as ``wellness/_benefit.html`` renders it, remembered."""
+    return _fragment("wellness/_benefit.html", "benefit", benefit)
+
+
+@register.simple_tag
+def harm_list(harms) -> SafeString:
+    """Return a list of harms as ``wellness/_harm_list.html`` renders it, remembered."""
+    return _fragment("wellness/_harm_list.html", "harms", tuple(harms))
+
+
+# A results page shows ten cards of about eight benefits each: rendering those includes was
+# most of its time (tests/benchmarks/README.md). What they show is catalogue content alone (a
+# finding, a therapy's harms), never an answer, so each is rendered once and kept, keyed by
+# the content itself (the facts are frozen dataclasses, equal when their content is), with the
+# prefix and URLconf its links are reversed with.
+def _fragment(template_name: str, name: str, value) -> SafeString:
+    if settings.DEBUG:  # templates may be edited while the server runs
+        return _render(template_name, name, value, "", None)
+    return _remembered(template_name, name, value, get_script_prefix(), get_urlconf())
+
+
+def _render(template_name: str, name: str, value, prefix: str, urlconf: str | None) -> SafeString:
+    return mark_safe(get_template(template_name).render({name: value}))  # noqa: S308 - escaped
+
+
+_remembered = functools.lru_cache(maxsize=4096)(_render)
+
+
+@register.simple_tag
+def radio_group(field, anchor: str = "", inline: bool = False) -> SafeString:
+    """Return one question's radio buttons as ``wellness/questions/_radio_group.html`` renders
+    them. With no error to show, remembered, keyed by everything the template reads of the
+    field (its name, words, choices and value), so a question is rendered once per answer."""
+    context = {"field": field, "anchor": anchor, "inline": inline}
+    if field.errors or settings.DEBUG:
+        return mark_safe(get_template(_RADIO_GROUP).render(context))  # noqa: S308 - escaped
+    key = (
+        field.name,
+        str(field.label),
+        str(field.help_text),
+        tuple((str(value), str(label)) for value, label in field.field.choices),
+        field.value(),
+        anchor,
+        inline,
+        get_script_prefix(),
+    )
+    html = _groups.get(key)
+    if html is None:
+        html = mark_safe(get_template(_RADIO_GROUP).render(context))  # noqa: S308 - escaped
+        if len(_groups) >= 2048:
+            _groups.clear()
+        _groups[key] = html
+    return html
+
+
+_RADIO_GROUP = "wellness/questions/_radio_group.html"
+_groups: dict[tuple, SafeString] = {}
+
+
 @receiver(setting_changed)
 def _forget_paths(*, setting: str, **kwargs) -> None:
     if setting == "ROOT_URLCONF":
         _slug_path.cache_clear()
+        _site_path.cache_clear()
+    if setting.startswith("STATIC") or setting == "STORAGES":
+        _static_path.cache_clear()
+    if setting in ("ROOT_URLCONF", "TEMPLATES", "DEBUG"):
+        _remembered.cache_clear()
+        _groups.clear()

@@ -19,7 +19,7 @@ from django.urls import path, reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from therapies.models import Condition, CrisisContact, Goal
+from therapies.models import Condition, CrisisContact
 from wellness import answers as answer_store
 from wellness.forms import (
     GoalsForm,
@@ -30,67 +30,40 @@ from wellness.forms import (
     error_list,
 )
 from wellness.http import no_store
+from wellness.views.question_catalogue import (
+    QuestionCatalogue,
+    condition_url,
+    question_catalogue,
+)
 
 CHECK = "check"
 
 
-def _conditions() -> list[Condition]:
-    return list(Condition.objects.active())
-
-
-def _crisis_question(conditions: list[Condition]) -> Condition | None:
-    return next((c for c in conditions if c.is_crisis), None)
-
-
-def _health_questions(conditions: list[Condition]) -> list[Condition]:
-    return [c for c in conditions if not c.is_crisis]
-
-
-def _condition_url(condition: Condition) -> str:
-    """Where a question is asked: the crisis one on its own page, the others on the health page."""
-    if condition.is_crisis:
-        return reverse("questions-condition", args=[condition.slug])
-    return reverse("questions-health")
-
-
-def _steps(conditions: list[Condition]) -> list[str]:
-    """Return the URL of every step, in order."""
-    crisis = _crisis_question(conditions)
-    return [
-        reverse("questions-goals"),
-        *([_condition_url(crisis)] if crisis else []),
-        *([reverse("questions-health")] if _health_questions(conditions) else []),
-        reverse("questions-preferences"),
-        reverse("questions-values"),
-        reverse("questions-check"),
-    ]
-
-
-def _first_unanswered(answers: dict, conditions: list[Condition]) -> str | None:
+def _first_unanswered(answers: dict, catalogue: QuestionCatalogue) -> str | None:
     if not answers["goals"]:
         return reverse("questions-goals")
-    crisis = _crisis_question(conditions)
+    crisis = catalogue.crisis
     if crisis and crisis.slug not in answers["conditions"]:
-        return _condition_url(crisis)
-    if any(c.slug not in answers["conditions"] for c in _health_questions(conditions)):
+        return condition_url(crisis)
+    if any(c.slug not in answers["conditions"] for c in catalogue.health_questions):
         return reverse("questions-health")
     if answers["format"] is None or answers["pressure"] is None:
         return reverse("questions-preferences")
     return None
 
 
-def _next(request: HttpRequest, current: str, answers: dict, conditions: list[Condition]) -> str:
+def _next(request: HttpRequest, current: str, answers: dict, catalogue: QuestionCatalogue) -> str:
     """Return where to go after a step: back to the check page when changing, else onwards."""
     if request.POST.get("return_to") == CHECK:
-        return _first_unanswered(answers, conditions) or reverse("questions-check")
-    steps = _steps(conditions)
+        return _first_unanswered(answers, catalogue) or reverse("questions-check")
+    steps = catalogue.steps
     return steps[steps.index(current) + 1]
 
 
-def _back(current: str, conditions: list[Condition], changing: bool) -> str:
+def _back(current: str, catalogue: QuestionCatalogue, changing: bool) -> str:
     if changing:
         return reverse("questions-check")
-    steps = _steps(conditions)
+    steps = catalogue.steps
     index = steps.index(current)
     return steps[index - 1] if index else reverse("questions-start")
 
@@ -100,13 +73,13 @@ def _page(request, template, context) -> HttpResponse:
     return no_store(render(request, template, context))
 
 
-def _step_context(request: HttpRequest, current: str, conditions: list[Condition], form) -> dict:
+def _step_context(request: HttpRequest, current: str, catalogue: QuestionCatalogue, form) -> dict:
     changing = request.GET.get("change") == "1" or request.POST.get("return_to") == CHECK
-    steps = _steps(conditions)
+    steps = catalogue.steps
     return {
         "form": form,
         "errors": error_list(form) if form.is_bound else [],
-        "back_url": _back(current, conditions, changing),
+        "back_url": _back(current, catalogue, changing),
         "return_to": CHECK if changing else "",
         "step_number": steps.index(current) + 1,
         "step_count": len(steps) - 1,  # the check page is not a question
@@ -126,27 +99,30 @@ def start(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def goals(request: HttpRequest) -> HttpResponse:
     """Ask what the person would like help with."""
-    conditions = _conditions()
+    catalogue = question_catalogue()
     answers = answer_store.read(request)
-    goal_records = Goal.objects.all()
+    goal_records = catalogue.goals
     current = reverse("questions-goals")
     if request.method == "POST":
         form = GoalsForm(request.POST, goals=goal_records)
         if form.is_valid():
             answers["goals"] = form.cleaned_data["goals"]
-            response = redirect(_next(request, current, answers, conditions))
+            response = redirect(_next(request, current, answers, catalogue))
             answer_store.write(response, answers)
             return response
     else:
-        form = GoalsForm(initial={"goals": answers["goals"]}, goals=goal_records)
-    context = _step_context(request, current, conditions, form)
+        # The choices are for checking a POST; the page shows the catalogue's, rendered.
+        form = GoalsForm(initial={"goals": answers["goals"]}, goals=())
+    context = _step_context(request, current, catalogue, form)
+    context["goal_choices"] = catalogue.goal_choices_html(form["goals"].value())
     return _page(request, "wellness/questions/goals.html", context)
 
 
 @require_http_methods(["GET", "POST"])
 def condition(request: HttpRequest, slug: str) -> HttpResponse:
     """Ask the crisis question, alone on its page; the others are asked on the health page."""
-    conditions = _conditions()
+    catalogue = question_catalogue()
+    conditions = catalogue.conditions
     record = next((c for c in conditions if c.slug == slug), None)
     if record is None:
         raise Http404("No such question.")
@@ -162,12 +138,12 @@ def condition(request: HttpRequest, slug: str) -> HttpResponse:
             answers["conditions"][slug] = form.cleaned_data["answer"]
             if form.cleaned_data["answer"] == "yes":
                 return _crisis(request)
-            response = redirect(_next(request, current, answers, conditions))
+            response = redirect(_next(request, current, answers, catalogue))
             answer_store.write(response, answers)
             return response
     else:
         form = YesNoForm(initial={"answer": answers["conditions"].get(slug)})
-    context = _step_context(request, current, conditions, form)
+    context = _step_context(request, current, catalogue, form)
     context["condition"] = record
     return _page(request, "wellness/questions/condition.html", context)
 
@@ -175,8 +151,8 @@ def condition(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def health(request: HttpRequest) -> HttpResponse:
     """Ask every other screening question on one page, each answered yes or no."""
-    conditions = _conditions()
-    questions = _health_questions(conditions)
+    catalogue = question_catalogue()
+    questions = catalogue.health_questions
     if not questions:
         raise Http404("No health questions.")
     answers = answer_store.read(request)
@@ -185,12 +161,16 @@ def health(request: HttpRequest) -> HttpResponse:
         form = HealthForm(request.POST, conditions=questions)
         if form.is_valid():
             answers["conditions"].update(form.cleaned_data)
-            response = redirect(_next(request, current, answers, conditions))
+            response = redirect(_next(request, current, answers, catalogue))
             answer_store.write(response, answers)
             return response
     else:
-        form = HealthForm(initial=answers["conditions"], conditions=questions)
-    context = _step_context(request, current, conditions, form)
+        # With no error to show, each question's group as rendered for its answer: the form's
+        # fields are for checking a POST.
+        form = HealthForm(conditions=[])
+    context = _step_context(request, current, catalogue, form)
+    if not form.is_bound:
+        context["groups"] = catalogue.health_groups_html(answers["conditions"])
     return _page(request, "wellness/questions/health.html", context)
 
 
@@ -207,7 +187,7 @@ def _choices_step(
 ) -> HttpResponse:
     """Ask one page of choices whose fields are answers of the same names; a question left
     out (only on an optional page) is kept as not answered."""
-    conditions = _conditions()
+    catalogue = question_catalogue()
     answers = answer_store.read(request)
     current = reverse(url_name)
     names = list(form_class.base_fields)
@@ -216,12 +196,12 @@ def _choices_step(
         if form.is_valid():
             for name in names:
                 answers[name] = form.cleaned_data[name] or None
-            response = redirect(_next(request, current, answers, conditions))
+            response = redirect(_next(request, current, answers, catalogue))
             answer_store.write(response, answers)
             return response
     else:
         form = form_class(initial={name: answers[name] for name in names})
-    context = {**_step_context(request, current, conditions, form), **extra}
+    context = {**_step_context(request, current, catalogue, form), **extra}
     return _page(request, template, context)
 
 
@@ -256,12 +236,13 @@ def _labels(field: forms.Field) -> dict[str, str]:
 
 def check(request: HttpRequest) -> HttpResponse:
     """Show every answer with a link to change it, then the button for the results."""
-    conditions = _conditions()
+    catalogue = question_catalogue()
+    conditions = catalogue.conditions
     answers = answer_store.read(request)
-    missing = _first_unanswered(answers, conditions)
+    missing = _first_unanswered(answers, catalogue)
     if missing:
         return redirect(missing)
-    labels = dict(Goal.objects.values_list("slug", "label"))
+    labels = catalogue.goal_labels
     format_labels = _labels(PreferencesForm.base_fields["format"])
     pressure_labels = _labels(PreferencesForm.base_fields["pressure"])
     context = {
@@ -291,7 +272,7 @@ def check(request: HttpRequest) -> HttpResponse:
 
 def _change_url(condition: Condition) -> str:
     anchor = "" if condition.is_crisis else f"#question-{condition.slug}"
-    return f"{_condition_url(condition)}?change=1{anchor}"
+    return f"{condition_url(condition)}?change=1{anchor}"
 
 
 @require_POST
