@@ -6,7 +6,6 @@ without a row here fails ``test_every_endpoint_and_method_has_a_row``.
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -18,6 +17,7 @@ from rest_framework.views import APIView
 
 from evidence.models import Source
 from tests.api.conftest import token_client
+from tests.api.permission_records import change_call, source_in
 from tests.conftest import enrol_totp_device
 from tests.factories import (
     ConditionFactory,
@@ -289,23 +289,14 @@ MODELS: dict[str, tuple[Callable[[], dict], Callable[[], dict], Callable]] = {
 }
 
 
-def _source_in(status: str) -> dict:
-    submitter = UserFactory(username="submitter", groups=["Evidence curators"])
-    source = SourceFactory(status=status)
-    if status == Source.Status.IN_REVIEW:
-        source.submitted_by, source.submitted_at = submitter, datetime.datetime.now(datetime.UTC)
-        source.save()
-    return {"slug": source.slug}
-
-
 def _call(name: str, method: str, user) -> Call:
     base = name.removeprefix("api:")
     if base in ("source-submit",):
-        return Call(_source_in(Source.Status.DRAFT))
+        return Call(source_in(Source.Status.DRAFT))
     if base in ("source-publish", "source-return-to-draft"):
-        return Call(_source_in(Source.Status.IN_REVIEW))
+        return Call(source_in(Source.Status.IN_REVIEW))
     if base == "source-retract":
-        return Call(_source_in(Source.Status.PUBLISHED))
+        return Call(source_in(Source.Status.PUBLISHED))
     if base in ("source-import-citation", "source-check-link"):
         return Call({"slug": SourceFactory(doi="10.1000/example").slug})
     if base == "recommendations":
@@ -316,7 +307,7 @@ def _call(name: str, method: str, user) -> Call:
     if base in ("token", "tokens", "schema", "docs", "not-found"):
         return Call()
     if base.startswith("change-"):
-        return _change_call(base)
+        return Call(*change_call(base))
     model, kind = base.rsplit("-", 1)
     existing, full, partial = MODELS[model]
     if kind == "list":
@@ -325,30 +316,6 @@ def _call(name: str, method: str, user) -> Call:
     if model in ("safety-rule", "condition") and method == "delete":
         return Call(kwargs, {"reason": "Withdrawn."})
     return Call(kwargs, {"put": full, "patch": partial}.get(method, lambda: None)())
-
-
-def _change_call(base: str) -> Call:
-    """A change proposed by someone else: waiting for review, or approved to be undone."""
-    from evidence.changes import change_approve, change_propose
-
-    proposer = UserFactory(username="proposer", groups=["Catalogue editors"])
-    change = change_propose(
-        subject="safety-rule",
-        action="update",
-        by=proposer,
-        reason="Clearer words.",
-        target=SafetyRuleFactory(),
-        values={"message": "Tell your therapist first."},
-    )
-    data = {
-        "change-approve": {"public_reason": "Clearer words."},
-        "change-reject": {"note": "Not yet."},
-        "change-revert": {"reason": "Undo it."},
-    }.get(base)
-    if base == "change-revert":
-        reviewer = UserFactory(username="reviewer", groups=["Evidence curators"])
-        change = change_approve(change=change, by=reviewer, public_reason="Clearer words.")
-    return Call({} if base == "change-list" else {"id": change.pk}, data)
 
 
 def _client(role: str):
