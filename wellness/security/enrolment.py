@@ -35,7 +35,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from wellness.security.staff import requires_two_factor
+from wellness.security.roles import requires_two_factor
 from wellness.security.two_step import (
     BACKUP_CODE_COUNT,
     backup_codes_left,

@@ -14,23 +14,7 @@ from django.contrib.admin.sites import AdminSite
 from django.http import HttpRequest, HttpResponse
 
 from wellness.security.limits import too_many_requests
-
-
-def requires_two_factor(user) -> bool:
-    """Return whether this staff member must use two-step verification to reach the admin.
-
-    Superusers, and every staff member with any permission beyond reading (docs/architecture.md
-    §5): catalogue editors, who change therapies and propose safety changes; evidence curators,
-    who publish and retract evidence; whoever may change staff accounts. A stolen password of
-    any of them could change what the public is told. A staff member who may only read needs
-    no code, unless they have set up an app.
-    """
-    if user.is_superuser:
-        return True
-    return any(
-        not permission.partition(".")[2].startswith("view_")
-        for permission in user.get_all_permissions()
-    )
+from wellness.security.roles import requires_two_factor
 
 
 # The request attribute by which the login form tells the site to start setting up an app.
