@@ -16,7 +16,6 @@ from django.http import HttpRequest, HttpResponse
 from wellness.security.limits import too_many_requests
 from wellness.security.roles import requires_two_factor
 
-
 # The request attribute by which the login form tells the site to start setting up an app.
 SET_UP_USER = "two_step_set_up_user"
 
