@@ -19,7 +19,8 @@ BODY_METHODS = ("POST", "PUT", "PATCH")
 
 DESCRIPTIONS = {
     400: "Invalid input: `errors` names each bad field and what is allowed.",
-    401: "Not authenticated: send a token (`Authorization: Token …`) or log in.",
+    401: "Not authenticated: send a token (`Authorization: Token …`) or log in. Where no token "
+    "is needed, a token that is not valid (expired or revoked) is refused too: send none.",
     403: "Authenticated, but without the permission this needs.",
     404: "No such record, or no such page.",
     406: "Only JSON can be returned.",
@@ -95,8 +96,11 @@ class AutoSchema(openapi.AutoSchema):
         statuses = [406]
         if has_body or is_list:
             statuses.append(400)
+        if self.view.get_authenticators():
+            # A token that is not valid (expired, revoked) is refused even where none is needed.
+            statuses.append(401)
         if not self._is_public():
-            statuses += [401, 403]
+            statuses.append(403)
             if self.method not in SAFE_METHODS:
                 statuses.append(409)
         if "{" in self.path or is_list:

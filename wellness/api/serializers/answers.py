@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 from django.views.decorators.debug import sensitive_variables
 from rest_framework import serializers
 
-from wellness.api.serializers.base import AllowedChoiceField, StrictIntegerField
+from wellness.api.serializers.base import AllowedChoiceField, StrictIntegerField, StrictSlugField
 from wellness.recommender import PREFERENCE_CHOICES, SHORTLIST_SIZE, VALUE_CHOICES, Answers
 
 # --- The request -----------------------------------------------------------------------------
@@ -82,7 +82,7 @@ class AnswersSerializer(serializers.Serializer):
     """
 
     goals = serializers.ListField(
-        child=serializers.SlugField(max_length=SLUG_MAX_LENGTH),
+        child=StrictSlugField(max_length=SLUG_MAX_LENGTH),
         allow_empty=False,
         min_length=1,  # the same as allow_empty, so the schema says it (minItems)
         max_length=SLUG_LIST_LIMIT,
@@ -90,7 +90,7 @@ class AnswersSerializer(serializers.Serializer):
         error_messages={"empty": "Choose at least one goal."},
     )
     conditions = serializers.ListField(
-        child=serializers.SlugField(max_length=SLUG_MAX_LENGTH),
+        child=StrictSlugField(max_length=SLUG_MAX_LENGTH),
         required=False,
         default=list,
         max_length=SLUG_LIST_LIMIT,

@@ -43,6 +43,7 @@ class FormatsField(serializers.ListField):
         super().__init__(
             child=AllowedChoiceField(choices=Therapy.Format.values),
             allow_empty=False,
+            min_length=1,  # as allow_empty, so the schema says it (minItems)
             source="*",
             **kwargs,
         )

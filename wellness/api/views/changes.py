@@ -28,6 +28,7 @@ from evidence.changes import (
     reviewed_for,
 )
 from evidence.models import ChangeRequest
+from wellness.api.pagination import PageQuerySerializer
 from wellness.api.problems import ProblemSerializer
 from wellness.api.serializers.base import StrictCharField
 
@@ -230,6 +231,20 @@ class ChangeRequestViewSet(
     permission_classes = [ViewPermission, ReviewPermission]
     lookup_url_kwarg = "id"
     lookup_value_regex = "[0-9]+"
+
+    def list(self, request, *args: Any, **kwargs: Any) -> Response:
+        # The page parameters checked strictly, as on every list: a bad one is a 400, not ignored.
+        query = request.query_params
+        form = PageQuerySerializer(data=query.dict())
+        errors = dict(form.errors) if not form.is_valid() else {}
+        errors |= {
+            name: [f"Send {name} once; it was sent {len(values)} times."]
+            for name, values in query.lists()
+            if len(values) > 1 and name in form.fields
+        }
+        if errors:
+            raise serializers.ValidationError(errors)
+        return super().list(request, *args, **kwargs)
 
     @extend_schema(request=ApproveSerializer, responses=_REVIEW_RESPONSES)
     @action(detail=True, methods=["post"])
