@@ -100,3 +100,26 @@ def test_the_schema_says_where_goal_and_condition_slugs_come_from(client):
     assert "/api/v1/goals/" in answers["goals"]["description"]
     assert "/api/v1/conditions/" in answers["conditions"]["description"]
     assert answers["goals"]["minItems"] == 1
+
+
+def test_a_goal_or_condition_that_is_not_a_string_is_refused(client, seeded_module):
+    for body in ({"goals": [0]}, {"goals": ["sleep"], "conditions": [7]}):
+        response = client.post("/api/v1/recommendations/", body, content_type="application/json")
+        assert response.status_code == 400, body
+
+
+def test_the_change_list_checks_its_page_parameters(client, login):
+    login("curator")
+    assert client.get("/api/v1/changes/?page_size=101").status_code == 400
+    assert client.get("/api/v1/changes/?page=1&page=2").status_code == 400
+    assert client.get("/api/v1/changes/?page_size=5").status_code == 200
+
+
+def test_public_operations_document_the_401_of_a_token_that_is_not_valid(client):
+    import yaml
+
+    paths = yaml.safe_load(client.get("/api/v1/schema/").content)["paths"]
+    assert "401" in paths["/api/v1/therapies/"]["get"]["responses"]
+    assert "401" not in paths["/api/v1/recommendations/"]["post"]["responses"]  # no tokens read
+    response = client.get("/api/v1/therapies/", HTTP_AUTHORIZATION="Token not-a-real-token")
+    assert response.status_code == 401
