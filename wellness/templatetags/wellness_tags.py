@@ -130,7 +130,7 @@ def _fragment(template_name: str, name: str, value) -> SafeString:
 
 
 def _render(template_name: str, name: str, value, prefix: str, urlconf: str | None) -> SafeString:
-    return mark_safe(get_template(template_name).render({name: value}))  # noqa: S308 - escaped
+    return mark_safe(get_template(template_name).render({name: value}))  # noqa: S308  # nosec B308, B703
 
 
 _remembered = functools.lru_cache(maxsize=4096)(_render)
@@ -143,7 +143,7 @@ def radio_group(field, anchor: str = "", inline: bool = False) -> SafeString:
     field (its name, words, choices and value), so a question is rendered once per answer."""
     context = {"field": field, "anchor": anchor, "inline": inline}
     if field.errors or settings.DEBUG:
-        return mark_safe(get_template(_RADIO_GROUP).render(context))  # noqa: S308 - escaped
+        return mark_safe(get_template(_RADIO_GROUP).render(context))  # noqa: S308  # nosec B308, B703
     key = (
         field.name,
         str(field.label),
@@ -156,7 +156,7 @@ def radio_group(field, anchor: str = "", inline: bool = False) -> SafeString:
     )
     html = _groups.get(key)
     if html is None:
-        html = mark_safe(get_template(_RADIO_GROUP).render(context))  # noqa: S308 - escaped
+        html = mark_safe(get_template(_RADIO_GROUP).render(context))  # noqa: S308  # nosec B308, B703
         if len(_groups) >= 2048:
             _groups.clear()
         _groups[key] = html
