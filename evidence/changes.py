@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
@@ -286,6 +286,14 @@ def _apply(change: ChangeRequest, *, by: User, public_reason: str) -> int | None
                 "Change or remove those first."
             ) from None
         return change.target_id
-    record.full_clean()
+    try:
+        record.full_clean()
+    except ValidationError as invalid:
+        # Valid when proposed, but something live has changed since (a rule for the same
+        # therapy and question added, a record it names removed).
+        raise ReviewError(
+            "This change can no longer be made as it stands: "
+            f"{' '.join(invalid.messages)} Reject it, and propose it again from what is live now."
+        ) from None
     record.save()
     return record.pk

@@ -148,3 +148,25 @@ def test_permission_matrix(request, rule, action, index):
         ),
     }
     assert responses[action]().status_code == MATRIX[action][index]
+
+
+def test_approving_a_change_that_no_longer_fits_is_a_409_not_a_500(as_editor, as_curator):
+    therapy, condition, source = TherapyFactory(), ConditionFactory(), SourceFactory()
+    body = {
+        "therapy": therapy.slug,
+        "condition": condition.slug,
+        "effect": "caution",
+        "message": "Take care.",
+        "source": source.slug,
+        "reason": "New guidance.",
+    }
+    first = as_editor.post(RULES, body, format="json").json()
+    second = as_editor.post(RULES, body, format="json").json()
+    approve = {"public_reason": "New advice."}
+    assert (
+        as_curator.post(f"{CHANGES}{first['id']}/approve/", approve, format="json").status_code
+        == 200
+    )
+    response = as_curator.post(f"{CHANGES}{second['id']}/approve/", approve, format="json")
+    assert response.status_code == 409
+    assert "no longer be made" in response.json()["detail"]

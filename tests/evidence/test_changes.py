@@ -269,3 +269,27 @@ def test_long_names_fit_and_an_overlong_public_line_is_refused(editor, curator):
     assert len(change.public_label) <= 300 and change.public_label.endswith("…")
     with pytest.raises(ReviewError, match="200 characters"):
         change_approve(change=change, by=curator, public_reason="x" * 201)
+
+
+def test_a_change_that_no_longer_fits_what_is_live_is_refused_at_approval(editor, curator):
+    therapy, condition, source = TherapyFactory(), ConditionFactory(), SourceFactory()
+    values = {
+        "therapy_id": therapy.pk,
+        "condition_id": condition.pk,
+        "effect": "caution",
+        "message": "Take care.",
+        "source_id": source.pk,
+    }
+    first = change_propose(
+        subject=RULE, action=Action.CREATE, by=editor, reason="New.", values=values
+    )
+    second = change_propose(
+        subject=RULE, action=Action.CREATE, by=editor, reason="New, again.", values=values
+    )
+    change_approve(change=first, by=curator, public_reason="New advice.")
+
+    with pytest.raises(ReviewError, match="no longer be made"):
+        change_approve(change=second, by=curator, public_reason="Again.")
+    assert SafetyRule.objects.count() == 1
+    second.refresh_from_db()
+    assert second.status == "waiting"
