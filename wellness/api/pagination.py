@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
+from django.http import QueryDict
 from rest_framework import pagination, serializers
 
 from wellness.api.serializers.base import QueryIntegerField
@@ -16,6 +18,22 @@ class PageQuerySerializer(serializers.Serializer):
 
     page = QueryIntegerField(min_value=1, required=False)
     page_size = QueryIntegerField(min_value=1, max_value=MAX_PAGE_SIZE, required=False)
+
+
+def query_errors(query: QueryDict, forms: Iterable[serializers.Serializer]) -> dict[str, Any]:
+    """Check a list's query parameters with ``forms`` (bound to ``query.dict()``): each refused
+    parameter with its message, a repeated one first (its last value alone would be read)."""
+    forms = list(forms)
+    names = {str(name) for form in forms for name in form.fields}
+    errors: dict[str, Any] = {
+        name: [f"Send {name} once; it was sent {len(values)} times."]
+        for name, values in query.lists()
+        if len(values) > 1 and name in names
+    }
+    for form in forms:
+        if not form.is_valid():
+            errors.update({k: v for k, v in form.errors.items() if k not in errors})
+    return errors
 
 
 class PageNumberPagination(pagination.PageNumberPagination):

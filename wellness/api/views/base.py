@@ -14,7 +14,7 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
 from wellness.api.etags import CatalogueETagMixin
-from wellness.api.pagination import PageQuerySerializer
+from wellness.api.pagination import PageQuerySerializer, query_errors
 from wellness.api.permissions import PublicReadModelWrite
 from wellness.api.throttling import WriteThrottle
 
@@ -74,14 +74,7 @@ class CatalogueViewSet(CatalogueETagMixin, viewsets.ModelViewSet):
         forms: list[serializers.Serializer] = [PageQuerySerializer(data=query)]
         if self.filter_serializer_class is not None:
             forms.append(self.filter_serializer_class(data=query))
-        errors: dict[str, Any] = {
-            name: [f"Send {name} once; it was sent {len(values)} times."]
-            for name, values in request.query_params.lists()
-            if len(values) > 1 and name in self.list_query_parameters()
-        }
-        for form in forms:
-            if not form.is_valid():
-                errors.update({k: v for k, v in form.errors.items() if k not in errors})
+        errors = query_errors(request.query_params, forms)
         if errors:
             raise serializers.ValidationError(errors)
         self.filters = forms[-1].validated_data if len(forms) > 1 else {}

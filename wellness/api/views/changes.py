@@ -28,7 +28,7 @@ from evidence.changes import (
     reviewed_for,
 )
 from evidence.models import ChangeRequest
-from wellness.api.pagination import PageQuerySerializer
+from wellness.api.pagination import PageQuerySerializer, query_errors
 from wellness.api.problems import ProblemSerializer
 from wellness.api.serializers.base import StrictCharField
 
@@ -235,13 +235,7 @@ class ChangeRequestViewSet(
     def list(self, request, *args: Any, **kwargs: Any) -> Response:
         # The page parameters checked strictly, as on every list: a bad one is a 400, not ignored.
         query = request.query_params
-        form = PageQuerySerializer(data=query.dict())
-        errors = dict(form.errors) if not form.is_valid() else {}
-        errors |= {
-            name: [f"Send {name} once; it was sent {len(values)} times."]
-            for name, values in query.lists()
-            if len(values) > 1 and name in form.fields
-        }
+        errors = query_errors(query, [PageQuerySerializer(data=query.dict())])
         if errors:
             raise serializers.ValidationError(errors)
         return super().list(request, *args, **kwargs)
